@@ -1,0 +1,96 @@
+import { isCalendarDate } from './dates';
+import { ValidationError } from './errors';
+
+/** A store id: exactly four digits, as in `store_0001_2025-10-29.json`. */
+export const STORE_ID_RE = /^\d{4}$/;
+const STORE_FILE_RE = /^store_(\d{4})_(\d{4}-\d{2}-\d{2})\.json$/;
+
+export interface StoreDay {
+  storeId: string;
+  date: string;
+}
+
+/** `uploads/store_<NNNN>_<YYYY-MM-DD>.json`: the only key a store upload may have. */
+export function uploadKey({ storeId, date }: StoreDay): string {
+  return `uploads/${storeFileName({ storeId, date })}`;
+}
+
+export function storeFileName({ storeId, date }: StoreDay): string {
+  return `store_${storeId}_${date}.json`;
+}
+
+/**
+ * The store and business date named by a store file name (`store_0001_2025-10-29.json`). Throws a ValidationError
+ * saying what is wrong otherwise, including a date that is not on the calendar.
+ */
+export function parseStoreFileName(fileName: string): StoreDay {
+  const m = STORE_FILE_RE.exec(fileName);
+  if (!m) {
+    throw new ValidationError(`file name "${fileName}" is not of the form store_<NNNN>_<YYYY-MM-DD>.json`);
+  }
+  const storeId = m[1] as string;
+  const date = m[2] as string;
+  if (!isCalendarDate(date)) throw new ValidationError(`file name "${fileName}" names ${date}, which is not a calendar date`);
+  return { storeId, date };
+}
+
+/** Like parseStoreFileName, for a full key that must sit directly under `uploads/`. */
+export function parseUploadKey(key: string): StoreDay {
+  if (!key.startsWith('uploads/') || key.indexOf('/', 'uploads/'.length) !== -1) {
+    throw new ValidationError(`key "${key}" is not a store file directly under uploads/`);
+  }
+  return parseStoreFileName(key.slice('uploads/'.length));
+}
+
+/** The file's base name without its extension: `uploads/a/b.json` → `b`. */
+export function baseName(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/** Hive-partitioned Parquet of a store-day: one object per store-day, replaced by a corrected upload. */
+export function processedKey({ storeId, date }: StoreDay): string {
+  return `processed/sales/date=${date}/store=${storeId}/store_${storeId}_${date}.parquet`;
+}
+
+/** Where the rejected records of a store-day go, each with its reasons. */
+export function rejectedKey({ storeId, date }: StoreDay): string {
+  return `rejected/date=${date}/store=${storeId}/store_${storeId}_${date}.rejected.json`;
+}
+
+/** Where a file that names no store-day (misnamed) is rejected whole. */
+export function unattributedRejectedKey(sourceKey: string): string {
+  const safe = sourceKey.replace(/^uploads\//, '').replace(/[^A-Za-z0-9._=-]/g, '_');
+  return `rejected/unattributed/${safe}.rejected.json`;
+}
+
+/** DynamoDB keys of the single table (`shared/DESIGN.md`, Storage). */
+export interface TableKey {
+  PK: string;
+  SK: string;
+}
+export interface IndexedTableKey extends TableKey {
+  GSI1PK: string;
+  GSI1SK: string;
+}
+
+export function storeSummaryKey({ storeId, date }: StoreDay): IndexedTableKey {
+  return { PK: `STORE#${storeId}`, SK: `DATE#${date}`, GSI1PK: `DATE#${date}`, GSI1SK: `STORE#${storeId}` };
+}
+
+export function companyMetricsKey(date: string): IndexedTableKey {
+  return { PK: 'COMPANY', SK: `DATE#${date}`, GSI1PK: `DATE#${date}`, GSI1SK: 'COMPANY' };
+}
+
+export function productMetricsKey(date: string): TableKey {
+  return { PK: 'PRODUCTS', SK: `DATE#${date}` };
+}
+
+export function insightsKey(date: string): TableKey {
+  return { PK: 'INSIGHTS', SK: `DATE#${date}` };
+}
+
+export function dayStatusKey(date: string): TableKey {
+  return { PK: `DAY#${date}`, SK: 'STATUS' };
+}

@@ -1,0 +1,52 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+const Money = Type.Number({ description: 'a decimal amount with at most two decimals' });
+
+export const PaymentFigures = Type.Object({ net_sales: Money, transactions: Type.Integer({ minimum: 0 }) });
+
+export const PaymentMix = Type.Object({
+  cash: PaymentFigures,
+  credit: PaymentFigures,
+  debit: PaymentFigures,
+  gift_card: PaymentFigures,
+  mobile: PaymentFigures,
+});
+export type PaymentMix = Static<typeof PaymentMix>;
+
+export const ProductFigures = Type.Object({
+  sku: Type.String(),
+  name: Type.String(),
+  units: Type.Integer({ minimum: 0 }),
+  net_sales: Money,
+});
+export type ProductFigures = Static<typeof ProductFigures>;
+
+/** The figures of one store-day (`shared/DESIGN.md`, Metric definitions), computed from its accepted rows. */
+export const StoreDayFigures = Type.Object({
+  store_id: Type.String(),
+  date: Type.String(),
+  gross_sales: Money,
+  discounts: Money,
+  net_sales: Money,
+  transactions: Type.Integer({ minimum: 0 }),
+  items: Type.Integer({ minimum: 0 }),
+  lines: Type.Integer({ minimum: 0 }),
+  avg_basket: Money,
+  units_per_transaction: Type.Number({ minimum: 0 }),
+  payment_mix: PaymentMix,
+  top_products: Type.Array(ProductFigures, { maxItems: 10 }),
+  hourly: Type.Array(Money, { minItems: 24, maxItems: 24 }),
+});
+export type StoreDayFigures = Static<typeof StoreDayFigures>;
+
+/** A store summary as stored in DynamoDB and returned by the API: the figures plus where they came from. */
+export const StoreSummary = Type.Composite([
+  StoreDayFigures,
+  Type.Object({
+    source_key: Type.String(),
+    source_etag: Type.String(),
+    rejected_lines: Type.Integer({ minimum: 0 }),
+    updated_at: Type.String(),
+  }),
+]);
+export type StoreSummary = Static<typeof StoreSummary>;
