@@ -30,7 +30,8 @@ export function parseStoreFileName(fileName: string): StoreDay {
   }
   const storeId = m[1] as string;
   const date = m[2] as string;
-  if (!isCalendarDate(date)) throw new ValidationError(`file name "${fileName}" names ${date}, which is not a calendar date`);
+  if (!isCalendarDate(date))
+    throw new ValidationError(`file name "${fileName}" names ${date}, which is not a calendar date`);
   return { storeId, date };
 }
 

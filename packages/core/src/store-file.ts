@@ -33,6 +33,7 @@ export class RejectedFileError extends ValidationError {}
 export const MAX_STORE_FILE_BYTES = 64 * 1024 * 1024;
 
 const checkLine = TypeCompiler.Compile(StoreLineItem);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Decodes and validates a store daily file. Every record ends up either as a canonical row or as a rejected line with
@@ -44,12 +45,12 @@ export function validateStoreFile(body: Uint8Array | string, storeDay: StoreDay)
   if (size > MAX_STORE_FILE_BYTES) {
     throw new RejectedFileError(`the file is ${size} bytes, over the limit of ${MAX_STORE_FILE_BYTES}`);
   }
-  const text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(typeof body === 'string' ? body : utf8.decode(body));
   } catch (error) {
-    throw new RejectedFileError(`the file is not valid JSON: ${(error as Error).message}`);
+    const what = error instanceof SyntaxError ? 'valid JSON' : 'UTF-8 text';
+    throw new RejectedFileError(`the file is not ${what}: ${(error as Error).message}`);
   }
   if (!Array.isArray(parsed)) throw new RejectedFileError('the file is not a JSON array of line items');
   if (parsed.length === 0) throw new RejectedFileError('the file holds no line items (an empty array)');
@@ -102,9 +103,15 @@ function toRow(record: unknown, { storeId, date }: StoreDay): CanonicalRow | Rej
   const reasons: RejectReason[] = [];
   const ts = parseTimestamp(record.transaction_timestamp);
   if (!ts) {
-    reasons.push({ field: 'transaction_timestamp', message: 'must be an ISO 8601 date-time with an offset (Z or ±hh:mm)' });
+    reasons.push({
+      field: 'transaction_timestamp',
+      message: 'must be an ISO 8601 date-time with an offset (Z or ±hh:mm)',
+    });
   } else if (ts.localDate !== date) {
-    reasons.push({ field: 'transaction_timestamp', message: `local date ${ts.localDate} is not the file's date ${date}` });
+    reasons.push({
+      field: 'transaction_timestamp',
+      message: `local date ${ts.localDate} is not the file's date ${date}`,
+    });
   }
   const unit = toCents(record.unit_price);
   const total = toCents(record.line_total);
@@ -119,7 +126,10 @@ function toRow(record: unknown, { storeId, date }: StoreDay): CanonicalRow | Rej
     });
   }
   if (discount !== undefined && total !== undefined && discount > total) {
-    reasons.push({ field: 'discount_amount', message: `${record.discount_amount} exceeds line_total ${record.line_total}` });
+    reasons.push({
+      field: 'discount_amount',
+      message: `${record.discount_amount} exceeds line_total ${record.line_total}`,
+    });
   }
   if (reasons.length > 0 || !ts) return reasons;
   return {

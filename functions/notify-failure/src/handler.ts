@@ -1,0 +1,41 @@
+import { defineHandler, Env, publish } from '@tillflow/aws';
+
+export interface FailureEvent {
+  workflow: string;
+  /** What the failed execution was about: an upload key, or a business date. */
+  subject?: string;
+  error: { Error?: string; Cause?: string };
+}
+
+/** The Catch of every workflow Task: reports the failure to the alerts topic, then the workflow fails. */
+export const handler = defineHandler(
+  {
+    name: 'notify-failure',
+    config: { ALERTS_TOPIC_ARN: Env.ALERTS_TOPIC_ARN },
+    correlationId: (e: FailureEvent) => e.subject,
+  },
+  async (event: FailureEvent, { config, logger }) => {
+    const error = event.error?.Error ?? 'UnknownError';
+    const cause = describeCause(event.error?.Cause);
+    const message = [
+      `Workflow: ${event.workflow}`,
+      `Subject: ${event.subject ?? '(none)'}`,
+      `Error: ${error}`,
+      `Cause: ${cause}`,
+    ].join('\n');
+    const messageId = await publish(config.ALERTS_TOPIC_ARN, `Tillflow ${event.workflow} failed: ${error}`, message);
+    logger.warn('failure reported', { workflow: event.workflow, error });
+    return { notified: true, messageId };
+  },
+);
+
+/** Step Functions gives a Lambda error's cause as JSON text (`{"errorMessage": ...}`); keep the message. */
+function describeCause(cause: string | undefined): string {
+  if (!cause) return '(no cause given)';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}

@@ -1,0 +1,27 @@
+import { defineHandler, Env } from '@tillflow/aws';
+import { processUpload, type UploadEvent } from './process';
+
+/**
+ * Reads an uploaded store file, validates every record, writes the valid rows as Parquet under `processed/` and the
+ * rejected ones with their reasons under `rejected/`. Idempotent per (key, ETag): a duplicate delivery returns the
+ * stored result and writes nothing.
+ */
+export const handler = defineHandler(
+  {
+    name: 'process-upload',
+    config: { BUCKET_NAME: Env.BUCKET_NAME },
+    correlationId: (e: UploadEvent) => `${e.key}#${e.etag}`,
+    idempotency: { eventKey: '[key, etag]' },
+  },
+  async (event: UploadEvent, { config, logger }) => {
+    const result = await processUpload(event, config.BUCKET_NAME);
+    logger.info('upload processed', {
+      status: result.status,
+      lines: result.lines,
+      accepted: result.accepted,
+      rejected: result.rejected,
+      ...(result.reason ? { reason: result.reason } : {}),
+    });
+    return result;
+  },
+);

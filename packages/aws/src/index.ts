@@ -1,0 +1,13 @@
+/**
+ * @tillflow/aws: adapters and the handler kit. The only package that talks to AWS (or to the local platform, through
+ * the same SDK clients with endpoint overrides).
+ */
+export * from './clients';
+export * from './config';
+export * from './errors';
+export * from './handler';
+export * from './http';
+export * from './observability';
+export * from './s3';
+export * from './sales-table';
+export * from './sns';

@@ -1,0 +1,138 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dayStatusKey, type StoreDay, type StoreSummary, storeSummaryKey } from '@tillflow/core';
+import { documentClient } from './clients';
+
+/**
+ * S3 event sequencers order the writes of one key. They are hexadecimal strings of varying length; left-padded to a
+ * fixed width they compare as strings.
+ */
+export function normalizeSequencer(sequencer: string): string {
+  return sequencer.padStart(32, '0');
+}
+
+export interface SummaryWrite {
+  /** True when this upload replaced figures of another version of the same store-day. */
+  replaced: boolean;
+  /** True when a newer version of the file had already been written, so this one was not. */
+  stale: boolean;
+}
+
+/**
+ * Writes a store-day summary. A newer version of the same file always wins: the write is conditional on the stored
+ * sequencer being older, so an old event delivered late cannot overwrite corrected figures.
+ */
+export async function putStoreSummary(table: string, summary: StoreSummary, sequencer: string): Promise<SummaryWrite> {
+  const key = storeSummaryKey({ storeId: summary.store_id, date: summary.date });
+  try {
+    const out = await documentClient().send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...key, entity: 'STORE_SUMMARY', ...summary, source_sequencer: normalizeSequencer(sequencer) },
+        ConditionExpression: 'attribute_not_exists(PK) OR source_sequencer <= :seq',
+        ExpressionAttributeValues: { ':seq': normalizeSequencer(sequencer) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const old = out.Attributes as Partial<StoreSummary> | undefined;
+    return { replaced: Boolean(old && old.source_etag !== summary.source_etag), stale: false };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return { replaced: false, stale: true };
+    throw error;
+  }
+}
+
+export async function getStoreSummary(table: string, storeDay: StoreDay): Promise<StoreSummary | undefined> {
+  const { PK, SK } = storeSummaryKey(storeDay);
+  const out = await documentClient().send(new GetCommand({ TableName: table, Key: { PK, SK } }));
+  if (!out.Item) return undefined;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, source_sequencer: _s, ...summary } = out.Item;
+  return summary as StoreSummary;
+}
+
+/** The day's status item: which stores have reported and the state of the day's analysis. */
+export interface DayStatus {
+  date: string;
+  reported_stores: string[];
+  analysis_claimed_at?: string;
+  analysis_revision?: number;
+  reanalysis_requested_at?: string;
+}
+
+function toDayStatus(date: string, item: Record<string, unknown> | undefined): DayStatus {
+  const reported = item?.reported_stores;
+  return {
+    date,
+    reported_stores: reported instanceof Set ? [...reported].map(String).sort() : [],
+    ...(typeof item?.analysis_claimed_at === 'string' ? { analysis_claimed_at: item.analysis_claimed_at } : {}),
+    ...(typeof item?.analysis_revision === 'number' ? { analysis_revision: item.analysis_revision } : {}),
+    ...(typeof item?.reanalysis_requested_at === 'string'
+      ? { reanalysis_requested_at: item.reanalysis_requested_at }
+      : {}),
+  };
+}
+
+/** Adds the store to the day's reported set (a set: recording twice counts once) and returns the day's status. */
+export async function recordStoreReported(
+  table: string,
+  date: string,
+  storeId: string,
+  at: string,
+): Promise<DayStatus> {
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: table,
+      Key: dayStatusKey(date),
+      UpdateExpression: 'ADD reported_stores :store SET #date = :date, entity = :entity, updated_at = :at',
+      ExpressionAttributeNames: { '#date': 'date' },
+      ExpressionAttributeValues: { ':store': new Set([storeId]), ':date': date, ':entity': 'DAY_STATUS', ':at': at },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return toDayStatus(date, out.Attributes);
+}
+
+export async function getDayStatus(table: string, date: string): Promise<DayStatus | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: table, Key: dayStatusKey(date) }));
+  return out.Item ? toDayStatus(date, out.Item) : undefined;
+}
+
+/**
+ * Claims the day's analysis. The conditional write succeeds for exactly one caller however many uploads race, so the
+ * analysis starts once. Returns false when the day was already claimed.
+ */
+export async function claimDailyAnalysis(table: string, date: string, at: string, by: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: dayStatusKey(date),
+        UpdateExpression: 'SET analysis_claimed_at = :at, analysis_claimed_by = :by, analysis_revision = :one',
+        ConditionExpression: 'attribute_not_exists(analysis_claimed_at)',
+        ExpressionAttributeValues: { ':at': at, ':by': by, ':one': 1 },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Marks an already-claimed day for re-analysis after a corrected upload and returns the new revision, which makes the
+ * re-analysis's execution name distinct from the first one.
+ */
+export async function requestReanalysis(table: string, date: string, at: string): Promise<number> {
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: table,
+      Key: dayStatusKey(date),
+      UpdateExpression: 'SET reanalysis_requested_at = :at ADD analysis_revision :one',
+      ConditionExpression: 'attribute_exists(analysis_claimed_at)',
+      ExpressionAttributeValues: { ':at': at, ':one': 1 },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return Number(out.Attributes?.analysis_revision ?? 1);
+}
