@@ -4,7 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import { TillflowError } from '@tillflow/core';
 import type { Context } from 'aws-lambda';
-import { dynamoClient } from './clients';
+import { dynamoClient } from './clients/dynamodb';
 import { readConfig } from './config';
 import { toWorkflowError } from './errors';
 import { rootLogger } from './observability';

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NotFoundError } from '@tillflow/core';
-import { s3Client } from './clients';
+import { s3Client } from './clients/s3';
 
 export interface StoredObject {
   body: Uint8Array;

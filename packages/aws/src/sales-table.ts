@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dayStatusKey, type StoreDay, type StoreSummary, storeSummaryKey } from '@tillflow/core';
-import { documentClient } from './clients';
+import { documentClient } from './clients/dynamodb';
 
 /**
  * S3 event sequencers order the writes of one key. They are hexadecimal strings of varying length; left-padded to a

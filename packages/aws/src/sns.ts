@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { snsClient } from './clients';
+import { snsClient } from './clients/sns';
 
 /** SNS limits a subject to 100 printable ASCII characters, without line breaks. */
 function subjectLine(subject: string): string {

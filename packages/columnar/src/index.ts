@@ -1,0 +1,8 @@
+/**
+ * @tillflow/columnar: canonical rows -> Apache Arrow -> Parquet (parquet-wasm) and back, and the monthly compaction.
+ */
+export * from './arrow-schema';
+export { rowsToArrowTable } from './arrow-table';
+export * from './compaction';
+export * from './parquet';
+export * from './parquet-wasm';

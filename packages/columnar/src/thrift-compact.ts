@@ -1,0 +1,309 @@
+/**
+ * A lossless reader and writer of Thrift's compact protocol, the encoding of a Parquet footer. It decodes to a
+ * generic tree (field ids and wire types, no IDL), so that a footer can be edited field by field and written back
+ * with every untouched byte meaning exactly what it meant.
+ */
+
+/** Wire types of the compact protocol. */
+export const WireType = {
+  STOP: 0,
+  BOOL_TRUE: 1,
+  BOOL_FALSE: 2,
+  I8: 3,
+  I16: 4,
+  I32: 5,
+  I64: 6,
+  DOUBLE: 7,
+  BINARY: 8,
+  LIST: 9,
+  SET: 10,
+  MAP: 11,
+  STRUCT: 12,
+} as const;
+
+/** A decoded value. 64-bit integers are bigints; doubles keep their 8 bytes; binary is bytes. */
+export type ThriftValue = boolean | number | bigint | Uint8Array | ThriftDouble | ThriftList | ThriftMap | ThriftStruct;
+
+export interface ThriftDouble {
+  kind: 'double';
+  bytes: Uint8Array;
+}
+export interface ThriftList {
+  kind: 'list';
+  /** LIST or SET. */
+  wireType: number;
+  elementType: number;
+  items: ThriftValue[];
+}
+export interface ThriftMap {
+  kind: 'map';
+  keyType: number;
+  valueType: number;
+  entries: [ThriftValue, ThriftValue][];
+}
+export interface ThriftField {
+  id: number;
+  /** The wire type; for booleans, BOOL_TRUE (either value: the value is in `value`). */
+  type: number;
+  value: ThriftValue;
+}
+export interface ThriftStruct {
+  kind: 'struct';
+  fields: ThriftField[];
+}
+
+/** Decodes one struct starting at `offset`; returns it and the offset just past it. */
+export function readStruct(bytes: Uint8Array, offset = 0): { struct: ThriftStruct; end: number } {
+  const reader = new Reader(bytes, offset);
+  const struct = reader.struct();
+  return { struct, end: reader.pos };
+}
+
+/** Encodes a struct. */
+export function writeStruct(struct: ThriftStruct): Uint8Array {
+  const writer = new Writer();
+  writer.struct(struct);
+  return writer.bytes();
+}
+
+/** The field `id` of `struct`, if present. */
+export function field(struct: ThriftStruct, id: number): ThriftField | undefined {
+  return struct.fields.find((f) => f.id === id);
+}
+
+class Reader {
+  pos: number;
+  constructor(
+    private readonly buf: Uint8Array,
+    offset: number,
+  ) {
+    this.pos = offset;
+  }
+
+  private byte(): number {
+    if (this.pos >= this.buf.length) throw new RangeError('truncated Thrift data');
+    return this.buf[this.pos++] as number;
+  }
+
+  private varint(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      const b = this.byte();
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7n;
+      if (shift > 63n) throw new RangeError('Thrift varint longer than 64 bits');
+    }
+  }
+
+  private smallVarint(): number {
+    let result = 0;
+    let multiplier = 1;
+    for (;;) {
+      const b = this.byte();
+      result += (b & 0x7f) * multiplier;
+      if ((b & 0x80) === 0) return result;
+      multiplier *= 128;
+      if (multiplier > 2 ** 35) throw new RangeError('Thrift varint too long for a 32-bit value');
+    }
+  }
+
+  private zigzag32(): number {
+    const n = this.smallVarint();
+    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+
+  struct(): ThriftStruct {
+    const fields: ThriftField[] = [];
+    let last = 0;
+    for (;;) {
+      const header = this.byte();
+      const type = header & 0x0f;
+      if (type === WireType.STOP) return { kind: 'struct', fields };
+      const delta = header >> 4;
+      const id = delta === 0 ? this.zigzag32() : last + delta;
+      last = id;
+      if (type === WireType.BOOL_TRUE || type === WireType.BOOL_FALSE) {
+        fields.push({ id, type: WireType.BOOL_TRUE, value: type === WireType.BOOL_TRUE });
+      } else {
+        fields.push({ id, type, value: this.value(type) });
+      }
+    }
+  }
+
+  private value(type: number): ThriftValue {
+    switch (type) {
+      case WireType.BOOL_TRUE:
+      case WireType.BOOL_FALSE:
+        // Inside a collection a boolean is a byte of its own (1 true, anything else false).
+        return this.byte() === 1;
+      case WireType.I8: {
+        const b = this.byte();
+        return b > 127 ? b - 256 : b;
+      }
+      case WireType.I16:
+      case WireType.I32:
+        return this.zigzag32();
+      case WireType.I64: {
+        const n = this.varint();
+        return (n >> 1n) ^ -(n & 1n);
+      }
+      case WireType.DOUBLE: {
+        const bytes = this.buf.slice(this.pos, this.pos + 8);
+        if (bytes.length < 8) throw new RangeError('truncated Thrift double');
+        this.pos += 8;
+        return { kind: 'double', bytes };
+      }
+      case WireType.BINARY: {
+        const length = this.smallVarint();
+        if (this.pos + length > this.buf.length) throw new RangeError('truncated Thrift binary');
+        const bytes = this.buf.slice(this.pos, this.pos + length);
+        this.pos += length;
+        return bytes;
+      }
+      case WireType.LIST:
+      case WireType.SET: {
+        const header = this.byte();
+        const elementType = header & 0x0f;
+        const size = header >> 4 === 15 ? this.smallVarint() : header >> 4;
+        const items: ThriftValue[] = [];
+        for (let i = 0; i < size; i++) items.push(this.value(elementType));
+        return { kind: 'list', wireType: type, elementType, items };
+      }
+      case WireType.MAP: {
+        const size = this.smallVarint();
+        if (size === 0) return { kind: 'map', keyType: 0, valueType: 0, entries: [] };
+        const types = this.byte();
+        const keyType = types >> 4;
+        const valueType = types & 0x0f;
+        const entries: [ThriftValue, ThriftValue][] = [];
+        for (let i = 0; i < size; i++) entries.push([this.value(keyType), this.value(valueType)]);
+        return { kind: 'map', keyType, valueType, entries };
+      }
+      case WireType.STRUCT:
+        return this.struct();
+      default:
+        throw new RangeError(`unknown Thrift compact type ${type}`);
+    }
+  }
+}
+
+class Writer {
+  private buf = new Uint8Array(4096);
+  private length = 0;
+
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + extra));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  private byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = b;
+  }
+
+  private raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  private varint(n: bigint): void {
+    let rest = n;
+    while (rest >= 0x80n) {
+      this.byte(Number(rest & 0x7fn) | 0x80);
+      rest >>= 7n;
+    }
+    this.byte(Number(rest));
+  }
+
+  private zigzag32(n: number): void {
+    this.varint(BigInt(n >= 0 ? 2 * n : -2 * n - 1));
+  }
+
+  struct(struct: ThriftStruct): void {
+    let last = 0;
+    // Field headers encode the id as a delta from the previous field, so they must go out in increasing order.
+    const fields = [...struct.fields].sort((a, b) => a.id - b.id);
+    for (const f of fields) {
+      const type = f.type === WireType.BOOL_TRUE || f.type === WireType.BOOL_FALSE
+        ? f.value === true ? WireType.BOOL_TRUE : WireType.BOOL_FALSE
+        : f.type;
+      const delta = f.id - last;
+      if (delta > 0 && delta <= 15) {
+        this.byte((delta << 4) | type);
+      } else {
+        this.byte(type);
+        this.zigzag32(f.id);
+      }
+      last = f.id;
+      if (type !== WireType.BOOL_TRUE && type !== WireType.BOOL_FALSE) this.value(type, f.value);
+    }
+    this.byte(WireType.STOP);
+  }
+
+  private value(type: number, value: ThriftValue): void {
+    switch (type) {
+      case WireType.BOOL_TRUE:
+      case WireType.BOOL_FALSE:
+        this.byte(value === true ? 1 : 2);
+        return;
+      case WireType.I8:
+        this.byte((value as number) & 0xff);
+        return;
+      case WireType.I16:
+      case WireType.I32:
+        this.zigzag32(value as number);
+        return;
+      case WireType.I64: {
+        const n = value as bigint;
+        this.varint(n >= 0n ? n << 1n : (-n << 1n) - 1n);
+        return;
+      }
+      case WireType.DOUBLE:
+        this.raw((value as ThriftDouble).bytes);
+        return;
+      case WireType.BINARY: {
+        const bytes = value as Uint8Array;
+        this.varint(BigInt(bytes.length));
+        this.raw(bytes);
+        return;
+      }
+      case WireType.LIST:
+      case WireType.SET: {
+        const list = value as ThriftList;
+        if (list.items.length < 15) {
+          this.byte((list.items.length << 4) | list.elementType);
+        } else {
+          this.byte(0xf0 | list.elementType);
+          this.varint(BigInt(list.items.length));
+        }
+        for (const item of list.items) this.value(list.elementType, item);
+        return;
+      }
+      case WireType.MAP: {
+        const map = value as ThriftMap;
+        this.varint(BigInt(map.entries.length));
+        if (map.entries.length === 0) return;
+        this.byte((map.keyType << 4) | map.valueType);
+        for (const [k, v] of map.entries) {
+          this.value(map.keyType, k);
+          this.value(map.valueType, v);
+        }
+        return;
+      }
+      case WireType.STRUCT:
+        this.struct(value as ThriftStruct);
+        return;
+      default:
+        throw new RangeError(`unknown Thrift compact type ${type}`);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import S3rver from 's3rver';
+import { S3Client, PutObjectCommand, ListObjectsV2Command, CopyObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+const t0 = Date.now();
+const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: '/tmp/s3x', configureBuckets: [{ name: 'tillflow-local' }] });
+const addr = await server.run();
+console.log('started', Date.now() - t0, addr);
+server.on('event', (e) => console.log('EVENT', JSON.stringify(e.Records[0].s3.object), e.Records[0].eventName));
+const s3 = new S3Client({ region: 'us-east-1', endpoint: `http://127.0.0.1:${addr.port}`, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+await s3.send(new PutObjectCommand({ Bucket: 'tillflow-local', Key: 'processed/sales/date=2025-10-29/store=0001/a b+c%.parquet', Body: 'hello' }));
+const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'tillflow-local', Key: 'uploads/store_0001_2025-10-29.json', ContentType: 'application/json' }), { expiresIn: 60, signableHeaders: new Set(['content-type']) });
+console.log(url.slice(0, 120));
+const r = await fetch(url, { method: 'PUT', body: '[1]', headers: { 'content-type': 'application/json' } });
+console.log('presigned put', r.status, r.headers.get('etag'));
+await s3.send(new CopyObjectCommand({ Bucket: 'tillflow-local', Key: 'uploads/copy.json', CopySource: 'tillflow-local/uploads/store_0001_2025-10-29.json' }));
+const l = await s3.send(new ListObjectsV2Command({ Bucket: 'tillflow-local', Prefix: 'processed/' }));
+console.log(l.Contents.map((c) => c.Key));
+await server.close();
