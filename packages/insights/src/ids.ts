@@ -9,7 +9,15 @@ const PREFIX: Record<InsightKind, string> = { anomaly: 'a', trend: 't', recommen
  * one store-day metric can be unusual both against its history and against its peers. Short and free of store-supplied
  * text, so it is safe to show to a model and to use in a key.
  */
-export function insightId(date: string, kind: InsightKind, scope: InsightScope, subject: string, metric: string): string {
-  const digest = createHash('sha256').update(JSON.stringify([date, kind, scope, subject, metric])).digest('hex');
+export function insightId(
+  date: string,
+  kind: InsightKind,
+  scope: InsightScope,
+  subject: string,
+  metric: string,
+): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([date, kind, scope, subject, metric]))
+    .digest('hex');
   return `${PREFIX[kind]}-${digest.slice(0, 16)}`;
 }

@@ -67,7 +67,11 @@ export const Anomaly = Type.Object({
 });
 export type Anomaly = Static<typeof Anomaly>;
 
-export const TrendDirection = Type.Union([Type.Literal('improving'), Type.Literal('declining'), Type.Literal('stable')]);
+export const TrendDirection = Type.Union([
+  Type.Literal('improving'),
+  Type.Literal('declining'),
+  Type.Literal('stable'),
+]);
 export type TrendDirection = Static<typeof TrendDirection>;
 
 /**

@@ -43,7 +43,7 @@ export const DEFAULT_STATISTICAL_OPTIONS: Readonly<StatisticalOptions> = Object.
   minHistoryDays: 7,
   zThreshold: 3.5,
   minDeviationPct: 10,
-  relativeScaleFloor: 0.05,
+  relativeScaleFloor: 0.03,
   severityPct: Object.freeze({ critical: 50, high: 30, medium: 20 }),
   minPeers: 4,
   minTrendDays: 4,

@@ -5,7 +5,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Median absolute deviation from the median. */
@@ -59,7 +61,12 @@ export function pairedTTest(current: readonly number[], previous: readonly numbe
   const variance = diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1);
   const sd = Math.sqrt(variance);
   // Differences equal to within float noise: the shift is exact, not sampled.
-  const t = sd <= 1e-9 * Math.max(1, Math.abs(mean)) ? (Math.abs(mean) <= 1e-9 ? 0 : Math.sign(mean) * Infinity) : mean / (sd / Math.sqrt(n));
+  const t =
+    sd <= 1e-9 * Math.max(1, Math.abs(mean))
+      ? Math.abs(mean) <= 1e-9
+        ? 0
+        : Math.sign(mean) * Infinity
+      : mean / (sd / Math.sqrt(n));
   const critical = T_CRITICAL_05[Math.min(n - 1, T_CRITICAL_05.length - 1)] as number;
   return { n, meanDifference: mean, t, significant: Math.abs(t) >= critical };
 }

@@ -70,7 +70,10 @@ export function analyzeTrends(facts: InsightFacts, options: Partial<StatisticalO
 
   trends.push(...productTrends(facts, inWindow, o));
   return trends.sort(
-    (a, b) => SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] || compareText(a.subject, b.subject) || compareText(a.metric, b.metric),
+    (a, b) =>
+      SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] ||
+      compareText(a.subject, b.subject) ||
+      compareText(a.metric, b.metric),
   );
 }
 
@@ -171,8 +174,9 @@ function build(
   if (Number.isFinite(w.t)) facts.t_stat = round(w.t, 2);
   const who = scope === 'company' ? 'Company' : scope === 'store' ? `Store ${subject}` : `Product ${subject}`;
   const what = metric === 'net_sales' ? 'net sales' : 'transactions';
-  const change =
-    w.changePct === null ? 'new this week' : `${w.changePct >= 0 ? 'up' : 'down'} ${pct(w.changePct)}`;
+  let change = 'unchanged';
+  if (w.changePct === null) change = w.current > 0 ? 'new this week' : 'none either week';
+  else if (w.changePct !== 0) change = `${w.changePct > 0 ? 'up' : 'down'} ${pct(w.changePct)}`;
   return {
     id: insightId(date, 'trend', scope, subject, metric),
     date,

@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { Value } from '@sinclair/typebox/value';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBedrockProvider } from '../src/bedrock';
+import { DailyInsights } from '../src/insights.schema';
+import { createInsightsProvider, type InsightsLogger } from '../src/provider';
+import { statisticalInsights } from '../src/statistical';
+import { buildFacts, ODD_SKU } from './series';
+
+interface Recorded {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const fixture = (name: string): Recorded =>
+  JSON.parse(readFileSync(new URL(`./fixtures/converse-${name}.json`, import.meta.url), 'utf8'));
+
+/**
+ * A stand-in for the Bedrock endpoint that replays recorded responses in order and keeps the requests. It speaks
+ * HTTP/2 (cleartext) because that is what the Bedrock runtime client uses by default; the client is left as shipped.
+ */
+let server: Http2Server;
+let endpoint: string;
+let queue: Recorded[] = [];
+let requests: { method: string; url: string; body: Record<string, unknown> }[] = [];
+const clients: BedrockRuntimeClient[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body: JSON.parse(Buffer.concat(chunks).toString()),
+      });
+      const next = queue.shift();
+      if (!next) {
+        res.writeHead(500).end('{"message":"no recorded response left"}');
+        return;
+      }
+      res.writeHead(next.status, next.headers).end(JSON.stringify(next.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  queue = [];
+  requests = [];
+});
+
+function logger() {
+  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const log: InsightsLogger = {
+    info: (message, fields) => lines.push({ level: 'info', message, fields }),
+    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+  };
+  return { log, lines };
+}
+
+function provider(replies: string[], extra: Parameters<typeof createBedrockProvider>[0] = {}) {
+  queue = replies.map(fixture);
+  const { log, lines } = logger();
+  const sleeps: number[] = [];
+  const client = new BedrockRuntimeClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    maxAttempts: 1,
+  });
+  clients.push(client);
+  const p = createBedrockProvider({
+    client,
+    env: {},
+    logger: log,
+    maxAttempts: 3,
+    baseDelayMs: 100,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...extra,
+  });
+  return { p, lines, sleeps };
+}
+
+// The recorded answers cite the ids and numbers of this day's statistical facts.
+const facts = buildFacts({ drop: { store: '0003', factor: 0.4 }, paymentShift: true });
+const statistical = statisticalInsights(facts);
+
+describe('bedrock provider against recorded Converse responses', () => {
+  it('keeps every grounded recommendation of a valid answer, with our ids and facts', async () => {
+    const { p, lines } = provider(['valid']);
+    const result = await p.analyze(facts);
+
+    expect(Value.Check(DailyInsights, result)).toBe(true);
+    expect(result).toMatchObject({ provider: 'bedrock', model: 'amazon.nova-lite-v1:0', degraded: false, reasons: [] });
+    expect(result.summary).toMatch(/^Store 0003 sold 320\.00, 60% below/);
+    expect(result.anomalies).toEqual(statistical.anomalies);
+    expect(result.trends).toEqual(statistical.trends);
+    expect(result.recommendations.map((r) => [r.id, r.category, r.subject, r.priority])).toEqual([
+      ['r-dd52affc83491639', 'investigate', '0003', 'high'],
+      ['r-02aa01c4d4680e4f', 'restock', 'RISE-001', 'high'],
+      ['r-0784bdc10ddef10b', 'promote', 'FALL-002', 'medium'],
+      ['r-af5dc10e3c5cdba5', 'payment_mix', 'mobile', 'medium'],
+    ]);
+    const investigate = result.recommendations[0];
+    expect(investigate?.action).toContain('320.00 against a usual 800.00');
+    expect(investigate?.facts).toMatchObject({ 'net_sales.value': 320, 'net_sales_vs_peers.level_pct': 40 });
+    expect(result.recommendations[1]?.facts).toMatchObject({
+      'restock.today.rank': 1,
+      'net_sales_trend.units_current': 140,
+    });
+
+    const call = lines.find((l) => l.message === 'bedrock converse');
+    expect(call?.fields).toMatchObject({
+      modelId: 'amazon.nova-lite-v1:0',
+      attempt: 1,
+      inputTokens: 3187,
+      outputTokens: 512,
+      totalTokens: 3699,
+      latencyMs: 2841,
+      stopReason: 'end_turn',
+      // 3187 × 0.06 + 512 × 0.24 dollars per million tokens.
+      estimatedCostUsd: 0.0003141,
+    });
+  });
+
+  it('sends one Converse request at temperature 0 holding aggregates and no store-written text', async () => {
+    const { p } = provider(['valid']);
+    await p.analyze(facts);
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    expect(request?.method).toBe('POST');
+    expect(decodeURIComponent(request?.url ?? '')).toBe('/model/amazon.nova-lite-v1:0/converse');
+    expect(request?.body.inferenceConfig).toEqual({ temperature: 0, maxTokens: 2048 });
+    const prompt = JSON.stringify(request?.body);
+    expect(prompt).toContain('a-a080a7cc02058290');
+    expect(prompt).toContain('RISE-001');
+    // Item names, customer ids and a SKU that is not a plain code never reach the model.
+    for (const text of ['Rising Star', 'Odd <b>name</b>', 'C1', ODD_SKU]) expect(prompt).not.toContain(text);
+    expect(prompt).toMatch(/sku-[0-9a-f]{8}/);
+  });
+
+  it('parses JSON fenced in prose', async () => {
+    const { p } = provider(['fenced']);
+    const result = await p.analyze(facts);
+    expect(result.degraded).toBe(false);
+    expect(result.summary).toBe('A difficult day for store 0003, which sold 60% below its usual level.');
+    expect(result.recommendations.map((r) => `${r.category}/${r.subject}/${r.priority}`)).toEqual([
+      'investigate/0003/high',
+      'payment_mix/cash/low',
+    ]);
+  });
+
+  it('falls back to the statistical result, flagged, on a malformed answer', async () => {
+    const { p, lines } = provider(['malformed']);
+    const result = await p.analyze(facts);
+    expect(result).toMatchObject({ provider: 'statistical', model: null, degraded: true });
+    expect(result.reasons).toHaveLength(1);
+    expect(result.reasons[0]).toMatch(
+      /^bedrock \(amazon\.nova-lite-v1:0\): ModelOutputError: the answer is not valid JSON/,
+    );
+    expect(result.recommendations).toEqual(statistical.recommendations);
+    expect(result.summary).toBe(statistical.summary);
+    expect(lines.some((l) => l.level === 'warn' && l.message === 'bedrock insights degraded to statistical')).toBe(
+      true,
+    );
+  });
+
+  it('drops the items that state numbers matching no computed fact, and says why', async () => {
+    const { p } = provider(['invented-numbers']);
+    const result = await p.analyze(facts);
+    expect(result.degraded).toBe(false);
+    expect(result.provider).toBe('bedrock');
+    expect(result.recommendations.map((r) => r.id)).toEqual(['r-dd52affc83491639']);
+    expect(result.reasons).toEqual([
+      'recommendation 2 (product RISE-001): states 75, which match no computed fact',
+      'recommendation 3 (product FALL-002): states 1,250.00, which match no computed fact',
+      'summary: states 12, which match no computed fact',
+    ]);
+    // The invented summary is replaced by the computed one.
+    expect(result.summary).toBe(statistical.summary);
+  });
+
+  it('retries a throttled call after a full-jitter backoff and then succeeds', async () => {
+    const { p, lines, sleeps } = provider(['throttled', 'valid']);
+    const result = await p.analyze(facts);
+    expect(requests).toHaveLength(2);
+    expect(result.degraded).toBe(false);
+    expect(result.recommendations).toHaveLength(4);
+    // random 0.5 × min(maxDelay, 100 × 2^0).
+    expect(sleeps).toEqual([50]);
+    expect(lines.find((l) => l.message === 'bedrock call failed, retrying')?.fields).toMatchObject({
+      attempt: 1,
+      error: 'ThrottlingException',
+    });
+    expect(lines.find((l) => l.message === 'bedrock converse')?.fields).toMatchObject({ attempt: 2 });
+  });
+
+  it('falls back, flagged, when every attempt is throttled', async () => {
+    const { p, sleeps } = provider(['throttled', 'throttled', 'throttled']);
+    const result = await p.analyze(facts);
+    expect(requests).toHaveLength(3);
+    expect(sleeps).toEqual([50, 100]);
+    expect(result).toMatchObject({ provider: 'statistical', degraded: true });
+    expect(result.reasons[0]).toBe(
+      'bedrock (amazon.nova-lite-v1:0): ThrottlingException: Too many requests, please wait before trying again.',
+    );
+    expect(result.anomalies).toEqual(statistical.anomalies);
+  });
+
+  it('does not retry an error a later attempt would repeat', async () => {
+    const { p, sleeps } = provider(['access-denied', 'valid']);
+    const result = await p.analyze(facts);
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(result.degraded).toBe(true);
+    expect(result.reasons[0]).toMatch(/AccessDeniedException/);
+  });
+
+  it('takes the model from BEDROCK_MODEL_ID and logs no cost for a model without a known price', async () => {
+    const { p, lines } = provider(['valid'], { env: { BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0' } });
+    const result = await p.analyze(facts);
+    expect(decodeURIComponent(requests[0]?.url ?? '')).toBe('/model/anthropic.claude-3-haiku-20240307-v1:0/converse');
+    expect(result.model).toBe('anthropic.claude-3-haiku-20240307-v1:0');
+    expect(lines.find((l) => l.message === 'bedrock converse')?.fields?.estimatedCostUsd).toBeNull();
+  });
+
+  it('is what createInsightsProvider returns for "bedrock"', async () => {
+    queue = [fixture('valid')];
+    const client = new BedrockRuntimeClient({
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+      maxAttempts: 1,
+    });
+    clients.push(client);
+    const p = createInsightsProvider('bedrock', { bedrock: { client, env: {} } });
+    expect(p.name).toBe('bedrock');
+    expect((await p.analyze(facts)).provider).toBe('bedrock');
+  });
+});
