@@ -1,0 +1,381 @@
+locals {
+  account_id      = data.aws_caller_identity.current.account_id
+  partition       = data.aws_partition.current.partition
+  bucket_name     = coalesce(var.bucket_name, "${var.project_name}-data-${local.account_id}")
+  bucket_arn      = aws_s3_bucket.data.arn
+  sales_table_arn = aws_dynamodb_table.sales.arn
+  package_dir     = "${path.module}/../dist/functions"
+
+  # Built from the name rather than taken from aws_sfn_state_machine: the state machine's definition needs every
+  # function's ARN, and check-all-stores and trigger-daily-analysis need this ARN, so a reference would be a cycle.
+  daily_analysis_state_machine_name = "${var.project_name}-daily-analysis"
+  daily_analysis_state_machine_arn  = "arn:${local.partition}:states:${var.aws_region}:${local.account_id}:stateMachine:${local.daily_analysis_state_machine_name}"
+
+  expected_stores_csv = join(",", var.expected_stores)
+
+  # A geo-prefixed id (us., eu., apac., global.) names a cross-region inference profile, which Bedrock authorises on
+  # the profile and on the foundation model in every region the profile may route to.
+  bedrock_profile_prefix       = try(regex("^(us|us-gov|eu|apac|global)\\.", var.bedrock_model_id)[0], null)
+  bedrock_model_name           = local.bedrock_profile_prefix == null ? var.bedrock_model_id : trimprefix(var.bedrock_model_id, "${local.bedrock_profile_prefix}.")
+  bedrock_foundation_model_arn = "arn:${local.partition}:bedrock:${var.aws_region}::foundation-model/${local.bedrock_model_name}"
+  bedrock_profile_arns = [
+    "arn:${local.partition}:bedrock:${var.aws_region}:${local.account_id}:inference-profile/${var.bedrock_model_id}",
+    "arn:${local.partition}:bedrock:*::foundation-model/${local.bedrock_model_name}",
+  ]
+  bedrock_model_arns = local.bedrock_profile_prefix == null ? [local.bedrock_foundation_model_arn] : local.bedrock_profile_arns
+
+  # Environment every function receives; a function's own map (below) adds to it.
+  common_environment = {
+    POWERTOOLS_SERVICE_NAME = "tillflow"
+    POWERTOOLS_LOG_LEVEL    = var.log_level
+    BUCKET_NAME             = aws_s3_bucket.data.bucket
+    SALES_TABLE             = aws_dynamodb_table.sales.name
+    IDEMPOTENCY_TABLE       = aws_dynamodb_table.idempotency.name
+  }
+
+  # IAM statements more than one function needs.
+  shared_statements = {
+    idempotency = {
+      sid       = "IdempotencyRecords"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      resources = [aws_dynamodb_table.idempotency.arn]
+    }
+    read_analysis = {
+      sid       = "ReadAnalysis"
+      actions   = ["s3:GetObject"]
+      resources = ["${local.bucket_arn}/analysis/*"]
+    }
+    read_write_analysis = {
+      sid       = "ReadWriteAnalysis"
+      actions   = ["s3:GetObject", "s3:PutObject"]
+      resources = ["${local.bucket_arn}/analysis/*"]
+    }
+    start_daily_analysis = {
+      sid       = "StartDailyAnalysis"
+      actions   = ["states:StartExecution"]
+      resources = [local.daily_analysis_state_machine_arn]
+    }
+  }
+
+  # Every function, declared once: handler settings, the workflows whose state machine may invoke it, its own
+  # environment, and the only IAM statements its role gets (besides writing its own logs and X-Ray traces, added in
+  # functions.tf). A statement with `enabled = false` is left out. Each name must be a package under functions/,
+  # built by `turbo run package` into dist/functions/<name>.zip (checked by test/consistency.test.ts).
+  upload_functions = {
+    "generate-upload-url" = {
+      description     = "API POST /uploads: a presigned PUT for one store file under uploads/."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        UPLOAD_URL_EXPIRES_SECONDS = tostring(var.upload_url_expires_seconds)
+      }
+      statements = [
+        {
+          # Presigning needs no call, but the signed PUT runs with this role's permissions.
+          sid       = "PresignUploads"
+          actions   = ["s3:PutObject"]
+          resources = ["${local.bucket_arn}/uploads/*"]
+        },
+      ]
+    }
+    "process-upload" = {
+      description     = "Validates an uploaded file; writes valid rows as Parquet under processed/ and rejects under rejected/."
+      memory_mb       = 1024
+      timeout_seconds = 240
+      workflows       = ["upload-processor"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "ReadUploads"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/uploads/*"]
+        },
+        {
+          sid       = "WriteProcessedAndRejected"
+          actions   = ["s3:PutObject"]
+          resources = ["${local.bucket_arn}/processed/*", "${local.bucket_arn}/rejected/*"]
+        },
+        {
+          # A corrected re-upload with no invalid line removes the previous rejects of that store-day.
+          sid       = "ReplaceRejected"
+          actions   = ["s3:DeleteObject"]
+          resources = ["${local.bucket_arn}/rejected/*"]
+        },
+        local.shared_statements.idempotency,
+      ]
+    }
+    "calculate-metrics" = {
+      description     = "Computes a store-day's summary from its Parquet file."
+      memory_mb       = 1024
+      timeout_seconds = 90
+      workflows       = ["upload-processor"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "ReadProcessed"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/processed/*"]
+        },
+      ]
+    }
+    "write-metrics" = {
+      description     = "Stores a store-day's summary in the sales table, replacing an older upload's figures."
+      memory_mb       = 256
+      timeout_seconds = 60
+      workflows       = ["upload-processor"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "WriteStoreSummary"
+          actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        local.shared_statements.idempotency,
+      ]
+    }
+    "check-all-stores" = {
+      description     = "Records the store as reported and, when every expected store has, claims and starts the day's analysis."
+      memory_mb       = 256
+      timeout_seconds = 60
+      workflows       = ["upload-processor"]
+      environment = {
+        EXPECTED_STORES                  = local.expected_stores_csv
+        DAILY_ANALYSIS_STATE_MACHINE_ARN = local.daily_analysis_state_machine_arn
+      }
+      statements = [
+        {
+          sid       = "DayStatus"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        local.shared_statements.idempotency,
+        local.shared_statements.start_daily_analysis,
+      ]
+    }
+    "notify-failure" = {
+      description     = "Publishes a failed step's error to the alerts topic."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["upload-processor", "daily-analysis"]
+      environment = {
+        ALERTS_TOPIC_ARN = aws_sns_topic.alerts.arn
+      }
+      statements = [
+        {
+          sid       = "PublishAlerts"
+          actions   = ["sns:Publish"]
+          resources = [aws_sns_topic.alerts.arn]
+        },
+      ]
+    }
+  }
+
+  # Phase 2 (daily-analysis workflow). Deployed, together with the daily-analysis state machine and its schedule,
+  # once daily_analysis_packaged is true, which the consistency test demands as soon as these packages exist.
+  daily_analysis_packaged = true
+  analysis_functions = {
+    "get-store-summaries" = {
+      description     = "Gathers the store-day summaries of a business date (GSI1) and their history into the day's facts."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["daily-analysis"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "QuerySummaries"
+          actions   = ["dynamodb:Query"]
+          resources = [local.sales_table_arn, "${local.sales_table_arn}/index/GSI1"]
+        },
+        {
+          sid       = "WriteFacts"
+          actions   = ["s3:PutObject"]
+          resources = ["${local.bucket_arn}/analysis/*"]
+        },
+      ]
+    }
+    "calc-company-metrics" = {
+      description     = "Sums the store figures of a date into the company figures."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["daily-analysis"]
+      environment = {
+        EXPECTED_STORES = local.expected_stores_csv
+      }
+      statements = [
+        {
+          sid       = "CompanyMetrics"
+          actions   = ["dynamodb:Query", "dynamodb:PutItem"]
+          resources = [local.sales_table_arn]
+        },
+        local.shared_statements.read_write_analysis,
+      ]
+    }
+    "calc-product-metrics" = {
+      description     = "Aggregates product figures over every store's Parquet rows of a date."
+      memory_mb       = 1024
+      timeout_seconds = 240
+      workflows       = ["daily-analysis"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "ReadProcessed"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/processed/*"]
+        },
+        {
+          sid       = "ProductMetrics"
+          actions   = ["dynamodb:Query", "dynamodb:PutItem"]
+          resources = [local.sales_table_arn]
+        },
+        local.shared_statements.read_write_analysis,
+      ]
+    }
+    "detect-anomalies" = {
+      description     = "Flags store-days that depart from their history, from the day's facts."
+      memory_mb       = 512
+      timeout_seconds = 60
+      workflows       = ["daily-analysis"]
+      environment     = {}
+      statements = [
+        local.shared_statements.read_write_analysis,
+      ]
+    }
+    "analyze-trends" = {
+      description     = "Computes the trends of the day's facts."
+      memory_mb       = 512
+      timeout_seconds = 60
+      workflows       = ["daily-analysis"]
+      environment     = {}
+      statements = [
+        local.shared_statements.read_write_analysis,
+      ]
+    }
+    "generate-recommendations" = {
+      description     = "Writes recommendations from the anomalies and trends (statistical, or Bedrock grounded on them)."
+      memory_mb       = 512
+      timeout_seconds = 120
+      workflows       = ["daily-analysis"]
+      environment = {
+        INSIGHTS_PROVIDER = var.insights_provider
+        BEDROCK_MODEL_ID  = var.bedrock_model_id
+      }
+      statements = [
+        {
+          sid       = "InvokeInsightsModel"
+          enabled   = var.insights_provider == "bedrock"
+          actions   = ["bedrock:InvokeModel"]
+          resources = local.bedrock_model_arns
+        },
+        local.shared_statements.read_write_analysis,
+      ]
+    }
+    "combine-insights" = {
+      description     = "Stores the day's insights in the sales table."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["daily-analysis"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "WriteInsights"
+          actions   = ["dynamodb:PutItem"]
+          resources = [local.sales_table_arn]
+        },
+        local.shared_statements.read_analysis,
+      ]
+    }
+    "generate-report" = {
+      description     = "Writes the daily report under reports/ and publishes it to the report topic."
+      memory_mb       = 256
+      timeout_seconds = 60
+      workflows       = ["daily-analysis"]
+      environment = {
+        REPORT_TOPIC_ARN = aws_sns_topic.report.arn
+        EXPECTED_STORES  = local.expected_stores_csv
+      }
+      statements = [
+        {
+          sid       = "PublishReport"
+          actions   = ["sns:Publish"]
+          resources = [aws_sns_topic.report.arn]
+        },
+        local.shared_statements.read_analysis,
+        {
+          sid       = "WriteReport"
+          actions   = ["s3:PutObject"]
+          resources = ["${local.bucket_arn}/reports/*"]
+        },
+      ]
+    }
+    "export-to-quicksight" = {
+      description     = "Exports the day's figures as NDJSON and QuickSight manifests under quicksight/."
+      memory_mb       = 512
+      timeout_seconds = 120
+      workflows       = ["daily-analysis"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "WriteExports"
+          actions   = ["s3:PutObject"]
+          resources = ["${local.bucket_arn}/quicksight/*"]
+        },
+        local.shared_statements.read_analysis,
+      ]
+    }
+    "trigger-daily-analysis" = {
+      description     = "Daily cut-off (EventBridge Scheduler): claims and starts the analysis of days where some stores never reported."
+      memory_mb       = 256
+      timeout_seconds = 60
+      workflows       = []
+      environment = {
+        DAILY_ANALYSIS_TIMEZONE          = var.daily_analysis_timezone
+        EXPECTED_STORES                  = local.expected_stores_csv
+        DAILY_ANALYSIS_STATE_MACHINE_ARN = local.daily_analysis_state_machine_arn
+      }
+      statements = [
+        {
+          sid       = "ClaimDay"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        local.shared_statements.start_daily_analysis,
+      ]
+    }
+  }
+
+  functions = merge(
+    local.upload_functions,
+    { for name, fn in local.analysis_functions : name => fn if local.daily_analysis_packaged },
+  )
+
+  # Memory and timeout after var.function_overrides.
+  function_sizes = {
+    for name, fn in local.functions : name => {
+      memory_mb       = coalesce(try(var.function_overrides[name].memory_mb, null), fn.memory_mb)
+      timeout_seconds = coalesce(try(var.function_overrides[name].timeout_seconds, null), fn.timeout_seconds)
+    }
+  }
+
+  # The state machines, each from its ASL file in state-machines/. A workflow's role may invoke only the functions
+  # that list it in `workflows`.
+  all_workflows = {
+    "upload-processor" = {
+      definition = "upload-processor.asl.json"
+      phase      = "upload"
+    }
+    "daily-analysis" = {
+      definition = "daily-analysis.asl.json"
+      phase      = "analysis"
+    }
+  }
+  workflows = { for name, wf in local.all_workflows : name => wf if wf.phase == "upload" || local.daily_analysis_packaged }
+
+  # API routes (HTTP API, Lambda proxy), keyed by a name safe for statement ids.
+  api_routes = {
+    create-upload = {
+      route_key = "POST /uploads"
+      function  = "generate-upload-url"
+    }
+  }
+}
