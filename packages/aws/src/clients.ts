@@ -5,6 +5,7 @@
  * Clients are created once per cold start and traced by X-Ray in Lambda (the tracer is quiet elsewhere). One module
  * per service, so that a function's bundle imports only the SDK clients it uses.
  */
+export * from './clients/bedrock';
 export * from './clients/dynamodb';
 export * from './clients/s3';
 export * from './clients/sfn';

@@ -55,4 +55,23 @@ export const Env = {
         .filter((s) => s !== ''),
   }),
   UPLOAD_URL_EXPIRES_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  REPORT_TOPIC_ARN: Type.String({ pattern: '^arn:' }),
+  DAILY_ANALYSIS_STATE_MACHINE_ARN: Type.String({ pattern: '^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:' }),
+  /** The business time zone (IANA name): what "today" means for the daily cut-off. */
+  DAILY_ANALYSIS_TIMEZONE: Type.String({
+    minLength: 1,
+    default: 'UTC',
+    parse: (text: string) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: text });
+      } catch {
+        throw new ConfigError(`DAILY_ANALYSIS_TIMEZONE: "${text}" is not an IANA time zone`);
+      }
+      return text;
+    },
+  }),
+  /** `statistical` (default) or `bedrock`. */
+  INSIGHTS_PROVIDER: Type.Union([Type.Literal('statistical'), Type.Literal('bedrock')], { default: 'statistical' }),
+  /** The Bedrock model of the `bedrock` provider; the provider's default when unset. */
+  BEDROCK_MODEL_ID: Type.Optional(Type.String({ minLength: 1 })),
 } as const;

@@ -38,3 +38,17 @@ export function toWorkflowError(error: unknown): Error {
   }
   return error;
 }
+
+/**
+ * The message of a Catch's `Cause`: for a Lambda error Step Functions gives the function's error payload as JSON text
+ * (`{"errorType", "errorMessage", "trace"}`), of which only the message is worth reporting; other causes are text.
+ */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '(no cause given)';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}

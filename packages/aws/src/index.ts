@@ -2,6 +2,8 @@
  * @tillflow/aws: adapters and the handler kit. The only package that talks to AWS (or to the local platform, through
  * the same SDK clients with endpoint overrides).
  */
+export * from './analysis-files';
+export * from './analysis-items';
 export * from './clients';
 export * from './config';
 export * from './errors';
@@ -11,3 +13,4 @@ export * from './observability';
 export * from './s3';
 export * from './sales-table';
 export * from './sns';
+export * from './workflows';

@@ -86,3 +86,14 @@ export async function presignGet(bucket: string, key: string, expiresIn: number)
 export function stripQuotes(etag: string): string {
   return etag.replace(/^"+|"+$/g, '');
 }
+
+/** Reads an object holding JSON. A missing key is a NotFoundError; the caller vouches for the shape. */
+export async function getJson<T>(bucket: string, key: string): Promise<T> {
+  const { body } = await getObject(bucket, key);
+  return JSON.parse(new TextDecoder().decode(body)) as T;
+}
+
+/** Writes `value` as JSON (`application/json`). */
+export async function putJson(bucket: string, key: string, value: unknown): Promise<{ etag: string }> {
+  return putObject(bucket, key, JSON.stringify(value), 'application/json');
+}

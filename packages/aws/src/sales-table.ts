@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dayStatusKey, type StoreDay, type StoreSummary, storeSummaryKey } from '@tillflow/core';
+import { addDays, dayStatusKey, type StoreDay, type StoreSummary, storeSummaryKey } from '@tillflow/core';
 import { documentClient } from './clients/dynamodb';
+import { queryAll } from './table-query';
 
 /**
  * S3 event sequencers order the writes of one key. They are hexadecimal strings of varying length; left-padded to a
@@ -45,8 +46,45 @@ export async function putStoreSummary(table: string, summary: StoreSummary, sequ
 export async function getStoreSummary(table: string, storeDay: StoreDay): Promise<StoreSummary | undefined> {
   const { PK, SK } = storeSummaryKey(storeDay);
   const out = await documentClient().send(new GetCommand({ TableName: table, Key: { PK, SK } }));
-  if (!out.Item) return undefined;
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, source_sequencer: _s, ...summary } = out.Item;
+  return out.Item ? toStoreSummary(out.Item) : undefined;
+}
+
+/** Every store summary of a business date (GSI1: `DATE#<date>` / `STORE#<id>`), ordered by store id. */
+export async function queryStoreSummariesByDate(table: string, date: string): Promise<StoreSummary[]> {
+  const items = await queryAll({
+    TableName: table,
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :date AND begins_with(GSI1SK, :store)',
+    ExpressionAttributeValues: { ':date': `DATE#${date}`, ':store': 'STORE#' },
+  });
+  return items.map(toStoreSummary);
+}
+
+/**
+ * A store's summaries of the `days` days before `date` (not `date` itself), oldest first: the history its figures of
+ * `date` are compared with.
+ */
+export async function queryStoreHistory(
+  table: string,
+  storeId: string,
+  date: string,
+  days: number,
+): Promise<StoreSummary[]> {
+  const { PK } = storeSummaryKey({ storeId, date });
+  const items = await queryAll({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': PK,
+      ':from': `DATE#${addDays(date, -days)}`,
+      ':to': `DATE#${addDays(date, -1)}`,
+    },
+  });
+  return items.map(toStoreSummary);
+}
+
+function toStoreSummary(item: Record<string, unknown>): StoreSummary {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, source_sequencer: _s, ...summary } = item;
   return summary as StoreSummary;
 }
 
@@ -55,21 +93,33 @@ export interface DayStatus {
   date: string;
   reported_stores: string[];
   analysis_claimed_at?: string;
+  /** Who claimed the analysis: an upload (`<key>#<etag>`) or the scheduled trigger. */
+  analysis_claimed_by?: string;
   analysis_revision?: number;
   reanalysis_requested_at?: string;
+  /** Who asked for the latest re-analysis (`<key>#<etag>` of the upload). */
+  reanalysis_requested_by?: string;
 }
 
 function toDayStatus(date: string, item: Record<string, unknown> | undefined): DayStatus {
   const reported = item?.reported_stores;
+  const text = (name: keyof DayStatus) => (typeof item?.[name] === 'string' ? { [name]: item[name] as string } : {});
   return {
     date,
     reported_stores: reported instanceof Set ? [...reported].map(String).sort() : [],
-    ...(typeof item?.analysis_claimed_at === 'string' ? { analysis_claimed_at: item.analysis_claimed_at } : {}),
+    ...text('analysis_claimed_at'),
+    ...text('analysis_claimed_by'),
     ...(typeof item?.analysis_revision === 'number' ? { analysis_revision: item.analysis_revision } : {}),
-    ...(typeof item?.reanalysis_requested_at === 'string'
-      ? { reanalysis_requested_at: item.reanalysis_requested_at }
-      : {}),
+    ...text('reanalysis_requested_at'),
+    ...text('reanalysis_requested_by'),
   };
+}
+
+export interface StoreReported {
+  /** The day's status after the store was recorded. */
+  status: DayStatus;
+  /** True when the store had not reported for the date before (false for a re-upload or a retry). */
+  firstReport: boolean;
 }
 
 /** Adds the store to the day's reported set (a set: recording twice counts once) and returns the day's status. */
@@ -78,7 +128,9 @@ export async function recordStoreReported(
   date: string,
   storeId: string,
   at: string,
-): Promise<DayStatus> {
+): Promise<StoreReported> {
+  // The item as it was, so that the caller learns whether this store is new for the day; the update touches only the
+  // reported set and bookkeeping, so the new status is the old one plus this store.
   const out = await documentClient().send(
     new UpdateCommand({
       TableName: table,
@@ -86,10 +138,13 @@ export async function recordStoreReported(
       UpdateExpression: 'ADD reported_stores :store SET #date = :date, entity = :entity, updated_at = :at',
       ExpressionAttributeNames: { '#date': 'date' },
       ExpressionAttributeValues: { ':store': new Set([storeId]), ':date': date, ':entity': 'DAY_STATUS', ':at': at },
-      ReturnValues: 'ALL_NEW',
+      ReturnValues: 'ALL_OLD',
     }),
   );
-  return toDayStatus(date, out.Attributes);
+  const before = toDayStatus(date, out.Attributes);
+  const firstReport = !before.reported_stores.includes(storeId);
+  const reported = firstReport ? [...before.reported_stores, storeId].sort() : before.reported_stores;
+  return { status: { ...before, reported_stores: reported }, firstReport };
 }
 
 export async function getDayStatus(table: string, date: string): Promise<DayStatus | undefined> {
@@ -120,17 +175,18 @@ export async function claimDailyAnalysis(table: string, date: string, at: string
 }
 
 /**
- * Marks an already-claimed day for re-analysis after a corrected upload and returns the new revision, which makes the
- * re-analysis's execution name distinct from the first one.
+ * Marks an already-claimed day for re-analysis (a corrected upload, or a store reporting after the analysis) and
+ * returns the new revision, which makes the re-analysis's execution name distinct from the earlier ones. `by` is
+ * recorded so that a retry of the same upload can find the revision it asked for instead of asking again.
  */
-export async function requestReanalysis(table: string, date: string, at: string): Promise<number> {
+export async function requestReanalysis(table: string, date: string, at: string, by: string): Promise<number> {
   const out = await documentClient().send(
     new UpdateCommand({
       TableName: table,
       Key: dayStatusKey(date),
-      UpdateExpression: 'SET reanalysis_requested_at = :at ADD analysis_revision :one',
+      UpdateExpression: 'SET reanalysis_requested_at = :at, reanalysis_requested_by = :by ADD analysis_revision :one',
       ConditionExpression: 'attribute_exists(analysis_claimed_at)',
-      ExpressionAttributeValues: { ':at': at, ':one': 1 },
+      ExpressionAttributeValues: { ':at': at, ':by': by, ':one': 1 },
       ReturnValues: 'ALL_NEW',
     }),
   );

@@ -8,17 +8,14 @@ export function s3Client(): S3Client {
   if (!s3) {
     const local = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
     s3 = tracer.captureAWSv3Client(
-      new S3Client(
-        // A local S3 server has no virtual-hosted bucket names, and stores aws-chunked checksum framing inside
-        // objects when a streamed upload carries the SDK's default checksums.
-        local
-          ? {
-              forcePathStyle: true,
-              requestChecksumCalculation: 'WHEN_REQUIRED',
-              responseChecksumValidation: 'WHEN_REQUIRED',
-            }
-          : {},
-      ),
+      new S3Client({
+        // Checksums only where S3 requires them: otherwise the SDK signs the checksum of an empty body into
+        // presigned PUT URLs (which S3 then refuses for a real file), and a local S3 server would store the
+        // aws-chunked checksum framing of streamed uploads inside the objects.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        // A local S3 server has no virtual-hosted bucket names.
+        ...(local ? { forcePathStyle: true, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+      }),
     );
   }
   return s3;

@@ -1,0 +1,279 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_EXPECTED_STORES, storeIdsIn } from './env';
+import { PortInUseError } from './http';
+import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from './platform';
+import { storeFiles, type UploadResult, uploadStoreFiles } from './sample-upload';
+import { formatSummary, succeeded, summarize } from './summary';
+
+/** The `tillflow` command's options, from flags over environment variables over defaults. */
+export interface CommandOptions {
+  ports: Ports;
+  stateDir: string;
+  dataDir: string;
+  sampleData: boolean;
+  once: boolean;
+  expectedStores: string[];
+  timeZone: string;
+  verbose: boolean;
+  help: boolean;
+  functionsDir?: string;
+  stateMachinesDir?: string;
+}
+
+/** A command line that cannot be run; the message says why. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** What `tillflow --help` prints. */
+export const USAGE = `Usage: tillflow [options]      (npm start -- [options])
+
+Runs Tillflow on this machine: S3, DynamoDB, Step Functions, SNS and the HTTP API, with the functions' real
+handlers. On a first run (empty state folder) it uploads the store files of the data folder through the API, as
+stores do, waits for every workflow and prints a summary.
+
+Options (environment variable in brackets):
+  --api-port N            HTTP API port, default 3000                  [TILLFLOW_API_PORT]
+  --s3-port N             S3 port, default 4569                        [TILLFLOW_S3_PORT]
+  --dynamodb-port N       DynamoDB port, default 8000                  [TILLFLOW_DYNAMODB_PORT]
+  --sfn-port N            Step Functions API port, default 8083        [TILLFLOW_SFN_PORT]
+  --sns-port N            SNS API port, default 8084                   [TILLFLOW_SNS_PORT]
+  --state-dir DIR         where data is kept, default .tillflow/       [TILLFLOW_STATE_DIR]
+  --data-dir DIR          store files to upload, default sample-data/  [TILLFLOW_DATA_DIR]
+  --no-sample-data        do not upload the data folder on a first run
+  --once                  process, print the summary and exit: 0 when every workflow succeeded
+  --expected-stores IDS   comma-separated store ids a day needs, default: the ids in the data folder's
+                          file names, else 0001..0011                   [TILLFLOW_EXPECTED_STORES]
+  --time-zone TZ          the business time zone, default UTC           [TILLFLOW_TIME_ZONE]
+  --verbose               handler INFO logs and the S3 request log
+  --functions-dir DIR     functions to run, default functions/
+  --state-machines-dir DIR  ASL files to run, default state-machines/
+  --help                  this text
+
+Ports 0 pick free ports. Delete the state folder to start afresh.`;
+
+/** Reads the command line and the environment; throws a {@link UsageError} for a bad value. */
+export function parseCommandLine(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): CommandOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'api-port': { type: 'string' },
+        's3-port': { type: 'string' },
+        'dynamodb-port': { type: 'string' },
+        'sfn-port': { type: 'string' },
+        'sns-port': { type: 'string' },
+        'state-dir': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'no-sample-data': { type: 'boolean' },
+        once: { type: 'boolean' },
+        'expected-stores': { type: 'string' },
+        'time-zone': { type: 'string' },
+        verbose: { type: 'boolean' },
+        'functions-dir': { type: 'string' },
+        'state-machines-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const text = (flag: string, variable?: string): string | undefined =>
+    (values[flag] as string | undefined) ?? (variable ? env[variable] : undefined);
+  const port = (key: keyof Ports, variable: string): number => {
+    const raw = text(`${key}-port`, variable);
+    if (raw === undefined || raw === '') return DEFAULT_PORTS[key];
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n > 65535)
+      throw new UsageError(`--${key}-port must be a port number (0-65535), got "${raw}"`);
+    return n;
+  };
+  const dataDir = resolve(text('data-dir', 'TILLFLOW_DATA_DIR') ?? resolve(REPO_ROOT, 'sample-data'));
+  const storesText = text('expected-stores', 'TILLFLOW_EXPECTED_STORES');
+  const expectedStores = storesText
+    ? storesText
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : storeIdsIn(dataDir).length > 0
+      ? storeIdsIn(dataDir)
+      : [...DEFAULT_EXPECTED_STORES];
+  const badStore = expectedStores.find((s) => !/^\d{4}$/.test(s));
+  if (badStore !== undefined || expectedStores.length === 0) {
+    throw new UsageError(`--expected-stores takes four-digit store ids separated by commas, got "${storesText}"`);
+  }
+  const timeZone = text('time-zone', 'TILLFLOW_TIME_ZONE') ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new UsageError(`--time-zone: "${timeZone}" is not a time zone (for example Europe/Paris)`);
+  }
+  const functionsDir = values['functions-dir'] as string | undefined;
+  const stateMachinesDir = values['state-machines-dir'] as string | undefined;
+  return {
+    ports: {
+      api: port('api', 'TILLFLOW_API_PORT'),
+      s3: port('s3', 'TILLFLOW_S3_PORT'),
+      dynamodb: port('dynamodb', 'TILLFLOW_DYNAMODB_PORT'),
+      sfn: port('sfn', 'TILLFLOW_SFN_PORT'),
+      sns: port('sns', 'TILLFLOW_SNS_PORT'),
+    },
+    stateDir: resolve(text('state-dir', 'TILLFLOW_STATE_DIR') ?? resolve(REPO_ROOT, '.tillflow')),
+    dataDir,
+    sampleData: values['no-sample-data'] !== true,
+    once: values.once === true,
+    expectedStores,
+    timeZone,
+    verbose: values.verbose === true,
+    help: values.help === true,
+    ...(functionsDir ? { functionsDir: resolve(functionsDir) } : {}),
+    ...(stateMachinesDir ? { stateMachinesDir: resolve(stateMachinesDir) } : {}),
+  };
+}
+
+/** Where the command writes: stdout for results, stderr for problems. */
+export interface CommandOutput {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** True when `out` is a terminal (progress is then shown on one line). */
+  tty?: boolean;
+}
+
+const defaultOutput: CommandOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  tty: process.stdout.isTTY,
+};
+
+/**
+ * Runs the `tillflow` command; resolves with the exit code. `stopSignal` resolves when the user asks to stop
+ * (SIGINT/SIGTERM): without `--once` the platform serves until then.
+ */
+export async function runCommand(
+  argv: string[],
+  options: { env?: Record<string, string | undefined>; output?: CommandOutput; stopSignal?: Promise<unknown> } = {},
+): Promise<number> {
+  const { out, err, tty } = options.output ?? defaultOutput;
+  let opts: CommandOptions;
+  try {
+    opts = parseCommandLine(argv, options.env ?? process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`tillflow: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (opts.help) {
+    out(USAGE);
+    return 0;
+  }
+  const began = Date.now();
+  const show = (path: string): string => {
+    const rel = relative(process.cwd(), path);
+    return `${rel.startsWith('..') ? path : rel || '.'}/`;
+  };
+  const firstRun = !existsSync(opts.stateDir) || readdirSync(opts.stateDir).length === 0;
+
+  const platformOptions: PlatformOptions = {
+    stateDir: opts.stateDir,
+    ports: opts.ports,
+    expectedStores: opts.expectedStores,
+    timeZone: opts.timeZone,
+    verbose: opts.verbose,
+    log: err,
+    ...(opts.functionsDir ? { functionsDir: opts.functionsDir } : {}),
+    ...(opts.stateMachinesDir ? { stateMachinesDir: opts.stateMachinesDir } : {}),
+  };
+  let platform: Platform;
+  try {
+    platform = await startPlatform(platformOptions);
+  } catch (error) {
+    err(
+      `tillflow: ${error instanceof PortInUseError ? error.message : `could not start: ${(error as Error).message}`}`,
+    );
+    return error instanceof PortInUseError ? 3 : 1;
+  }
+  const e = platform.endpoints;
+  out(
+    `Tillflow local platform up in ${((Date.now() - began) / 1000).toFixed(1)} s. API ${e.api}  S3 ${e.s3}  ` +
+      `DynamoDB ${e.dynamodb}  Step Functions ${e.sfn}  SNS ${e.sns}  state ${show(opts.stateDir)}`,
+  );
+
+  const stopRequested = options.stopSignal ?? new Promise<never>(() => undefined);
+  let stopped = false;
+  void stopRequested.then(() => {
+    stopped = true;
+  });
+  // Work that a stop request cuts short: resolves false when the user asked to stop first.
+  const unlessStopped = async (work: Promise<unknown>): Promise<boolean> => {
+    work.catch(() => undefined);
+    return Promise.race([work.then(() => true), stopRequested.then(() => false)]);
+  };
+
+  let code = 0;
+  try {
+    if (firstRun && opts.sampleData) {
+      const files = storeFiles(opts.dataDir);
+      if (files.length === 0) err(`tillflow: no store_<NNNN>_<YYYY-MM-DD>.json files in ${show(opts.dataDir)}`);
+      let uploads: UploadResult[] = [];
+      let finished = true;
+      if (files.length > 0) {
+        out(`Uploading ${files.length} store files from ${show(opts.dataDir)} through POST /uploads…`);
+        finished = await unlessStopped(
+          (async () => {
+            uploads = await uploadStoreFiles(e.api, opts.dataDir, {
+              files,
+              onUploaded: (_result, done, total) => {
+                if (tty) process.stdout.write(`\r  uploaded ${done}/${total}${done === total ? '\n' : ''}`);
+              },
+            });
+            if (stopped) return;
+            out('Waiting for the workflows…');
+            await platform.waitForIdle({ timeoutMs: 60 * 60 * 1000 });
+          })(),
+        );
+      }
+      if (finished) {
+        const summary = await summarize(platform, {
+          uploads,
+          expectedStores: opts.expectedStores,
+          elapsedMs: Date.now() - began,
+        });
+        out(formatSummary(summary));
+        if (!succeeded(summary)) code = 1;
+      } else {
+        out('Stopped before the workflows finished: no summary.');
+        code = 130;
+      }
+    } else if (firstRun) {
+      out('Sample data not uploaded (--no-sample-data).');
+    } else if (opts.sampleData) {
+      out(
+        `The state folder ${show(opts.stateDir)} holds an earlier run: nothing uploaded (delete it to start afresh).`,
+      );
+    }
+
+    if (!opts.once && !stopped) {
+      out('Serving. Ctrl-C stops.');
+      await stopRequested;
+      out('Stopping…');
+    } else if (opts.once && !stopped) {
+      if (!(await unlessStopped(platform.waitForIdle({ timeoutMs: 60 * 60 * 1000 })))) code = 130;
+      const failed = platform.executions().filter((r) => r.status !== 'SUCCEEDED');
+      if (failed.length > 0 && code === 0) code = 1;
+    }
+  } finally {
+    await platform.stop();
+  }
+  return code;
+}

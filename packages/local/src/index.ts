@@ -1,0 +1,15 @@
+/**
+ * @tillflow/local: the local platform (S3, DynamoDB, Step Functions, SNS, the HTTP API and the scheduler, with the
+ * functions' real handlers) and the `tillflow` CLI that runs it.
+ */
+export * from './env';
+export * from './gateway';
+export * from './http';
+export * from './lambda-runtime';
+export * from './platform';
+export * from './resources';
+export * from './routes';
+export * from './s3-events';
+export * from './scheduler';
+export * from './sns';
+export * from './step-functions';

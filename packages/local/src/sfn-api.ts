@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
+import { readBody, send } from './http';
+import { type ExecutionRecord, SfnApiError, type StepFunctions } from './step-functions';
+
+const JSON_1_0 = 'application/x-amz-json-1.0';
+
+/**
+ * The Step Functions API over HTTP, as @aws-sdk/client-sfn speaks it (the AWS JSON 1.0 protocol: `POST /` with
+ * `X-Amz-Target: AWSStepFunctions.<Operation>`, timestamps as epoch seconds, errors as `{__type, message}`), so that a
+ * handler's SFNClient reaches the local executions. Serves StartExecution, DescribeExecution and ListExecutions.
+ */
+export function sfnApiListener(sfn: StepFunctions): RequestListener {
+  return async (req, res) => {
+    const requestId = randomUUID();
+    const headers = { 'content-type': JSON_1_0, 'x-amzn-requestid': requestId };
+    try {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (req.method !== 'POST' || !target.startsWith('AWSStepFunctions.')) {
+        throw new SfnApiError(
+          'UnknownOperationException',
+          'expected POST with X-Amz-Target: AWSStepFunctions.<Operation>',
+        );
+      }
+      const text = (await readBody(req, 1024 * 1024)).toString('utf8');
+      let body: Record<string, unknown>;
+      try {
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        throw new SfnApiError('SerializationException', 'the request body is not JSON');
+      }
+      const answer = dispatch(sfn, target.slice('AWSStepFunctions.'.length), body);
+      send(res, 200, headers, JSON.stringify(answer));
+    } catch (error) {
+      const e = error instanceof SfnApiError ? error : new SfnApiError('InternalFailure', (error as Error).message);
+      const status = e.code === 'InternalFailure' ? 500 : 400;
+      send(
+        res,
+        status,
+        { ...headers, 'x-amzn-errortype': e.code },
+        JSON.stringify({ __type: e.code, message: e.message }),
+      );
+    }
+  };
+}
+
+function dispatch(sfn: StepFunctions, operation: string, body: Record<string, unknown>): unknown {
+  switch (operation) {
+    case 'StartExecution': {
+      const started = sfn.startExecution({
+        ...(typeof body.stateMachineArn === 'string' ? { stateMachineArn: body.stateMachineArn } : {}),
+        ...(typeof body.name === 'string' ? { name: body.name } : {}),
+        ...(typeof body.input === 'string' ? { input: body.input } : {}),
+      });
+      return { executionArn: started.executionArn, startDate: epochSeconds(started.startDate.toISOString()) };
+    }
+    case 'DescribeExecution':
+      return describe(sfn.describeExecution(String(body.executionArn ?? '')));
+    case 'ListExecutions': {
+      const page = sfn.listExecutions({
+        ...(typeof body.stateMachineArn === 'string' ? { stateMachineArn: body.stateMachineArn } : {}),
+        ...(typeof body.statusFilter === 'string' ? { statusFilter: body.statusFilter } : {}),
+        ...(typeof body.maxResults === 'number' ? { maxResults: body.maxResults } : {}),
+        ...(typeof body.nextToken === 'string' ? { nextToken: body.nextToken } : {}),
+      });
+      return {
+        executions: page.executions.map((r) => ({
+          executionArn: r.executionArn,
+          stateMachineArn: r.stateMachineArn,
+          name: r.name,
+          status: r.status,
+          startDate: epochSeconds(r.startDate),
+          ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+        })),
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+      };
+    }
+    default:
+      throw new SfnApiError('UnknownOperationException', `the local Step Functions does not serve ${operation}`);
+  }
+}
+
+function describe(r: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: r.stateMachineArn,
+    name: r.name,
+    status: r.status,
+    startDate: epochSeconds(r.startDate),
+    ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+    input: r.input,
+    inputDetails: { included: true },
+    ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.cause !== undefined ? { cause: r.cause } : {}),
+  };
+}
+
+function epochSeconds(iso: string): number {
+  return Date.parse(iso) / 1000;
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
+import { join } from 'node:path';
+import { readBody, send } from './http';
+
+/** A message published to a topic, as recorded in `<state>/sns/<topic name>.ndjson`. */
+export interface PublishedMessage {
+  topicArn: string;
+  subject?: string;
+  message: string;
+  timestamp: string;
+  messageId: string;
+}
+
+/** An error of the SNS API, with its awsQuery error code and HTTP status. */
+export class SnsApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, message: string, status = 400) {
+    super(message);
+    this.name = code;
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const MESSAGE_LIMIT_BYTES = 256 * 1024;
+
+/** The topics that exist and where their messages go. */
+export interface SnsTopicsOptions {
+  /** Topic ARNs that exist; publishing elsewhere fails with NotFound, as in AWS. */
+  topicArns: string[];
+  /** Folder of the `<topic name>.ndjson` files; nothing is written without it. */
+  dir?: string;
+  /** Called for each message published to these topics (the CLI prints alerts). */
+  onMessage?: (message: PublishedMessage) => void;
+}
+
+/**
+ * The topics of the local platform. There are no subscribers: a published message is recorded (in memory and in a
+ * file per topic) for people and tests to read.
+ */
+export class SnsTopics {
+  private readonly published: PublishedMessage[] = [];
+  private readonly topicArns: Set<string>;
+
+  constructor(private readonly options: SnsTopicsOptions) {
+    this.topicArns = new Set(options.topicArns);
+  }
+
+  /** Publish, with SNS's checks of the topic, message and subject; returns the message id. */
+  publish(topicArn: string, message: string, subject?: string): string {
+    if (!topicArn)
+      throw new SnsApiError(
+        'InvalidParameter',
+        'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
+      );
+    if (!this.topicArns.has(topicArn)) throw new SnsApiError('NotFound', 'Topic does not exist', 404);
+    if (!message) throw new SnsApiError('InvalidParameter', 'Invalid parameter: Empty message');
+    if (Buffer.byteLength(message) > MESSAGE_LIMIT_BYTES) {
+      throw new SnsApiError('InvalidParameter', 'Invalid parameter: Message too long');
+    }
+    if (subject !== undefined && (subject.length === 0 || subject.length > 100 || !/^[\x20-\x7e]+$/.test(subject))) {
+      throw new SnsApiError('InvalidParameter', 'Invalid parameter: Subject');
+    }
+    const record: PublishedMessage = {
+      topicArn,
+      ...(subject !== undefined ? { subject } : {}),
+      message,
+      timestamp: new Date().toISOString(),
+      messageId: randomUUID(),
+    };
+    this.published.push(record);
+    if (this.options.dir) {
+      mkdirSync(this.options.dir, { recursive: true });
+      appendFileSync(join(this.options.dir, `${topicNameOf(topicArn)}.ndjson`), `${JSON.stringify(record)}\n`);
+    }
+    this.options.onMessage?.(record);
+    return record.messageId;
+  }
+
+  /** Messages published since start, oldest first; only those of one topic when given its name or ARN. */
+  messages(topic?: string): PublishedMessage[] {
+    return this.published.filter((m) => !topic || m.topicArn === topic || topicNameOf(m.topicArn) === topic);
+  }
+}
+
+/** `arn:aws:sns:us-east-1:000000000000:tillflow-alerts` → `tillflow-alerts`. */
+export function topicNameOf(topicArn: string): string {
+  return topicArn.slice(topicArn.lastIndexOf(':') + 1);
+}
+
+/**
+ * The SNS API over HTTP, as @aws-sdk/client-sns speaks it (awsQuery: a form-encoded `Action=Publish&…` request, an
+ * XML answer). Only Publish is served.
+ */
+export function snsApiListener(topics: SnsTopics): RequestListener {
+  return async (req, res) => {
+    const requestId = randomUUID();
+    try {
+      if (req.method !== 'POST') throw new SnsApiError('InvalidAction', 'the SNS API takes POST requests', 400);
+      const form = new URLSearchParams((await readBody(req, 2 * MESSAGE_LIMIT_BYTES)).toString('utf8'));
+      const action = form.get('Action');
+      if (action !== 'Publish') {
+        throw new SnsApiError(
+          'InvalidAction',
+          `The action ${action ?? '(none)'} is not valid for this web service (the local SNS serves Publish).`,
+        );
+      }
+      const subject = form.get('Subject');
+      const messageId = topics.publish(
+        form.get('TopicArn') ?? form.get('TargetArn') ?? '',
+        form.get('Message') ?? '',
+        subject === null ? undefined : subject,
+      );
+      const xml =
+        '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">' +
+        `<PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
+        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`;
+      send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
+    } catch (error) {
+      const e = error instanceof SnsApiError ? error : new SnsApiError('InternalError', (error as Error).message, 500);
+      const xml =
+        '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">' +
+        `<Error><Type>${e.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${e.code}</Code>` +
+        `<Message>${escapeXml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+      send(res, e.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
+    }
+  };
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}

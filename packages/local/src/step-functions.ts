@@ -1,0 +1,579 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandInput,
+  PutItemCommand,
+  type PutItemCommandInput,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { StateMachine as LocalStateMachine, RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
+import { type AslDefinition, type FoundState, fillTemplate, type Json, unsupportedFeatures, walkStates } from './asl';
+import { LambdaInvocationError, type LambdaRuntime } from './lambda-runtime';
+import { installPromiseWithResolvers } from './polyfills';
+import { ACCOUNT_ID, functionNameOf, REGION, resourceName, stateMachineArn } from './resources';
+
+/** Step Functions caps the data a state passes on (and an execution's input) at 256 KB. */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+/** An execution's status, as DescribeExecution reports it. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** One execution, with the fields of the Step Functions API's DescribeExecution (input and output as JSON text). */
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  /** The state machine's file name without `.asl.json`: `upload-processor`. */
+  machine: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Task attempts that failed and were retried by a Retry. */
+  retries: number;
+  /** Errors caught by a Catch. */
+  caught: number;
+}
+
+/** An error of the Step Functions API, with the error code the SDK turns into an exception name. */
+export class SfnApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = code;
+    this.code = code;
+  }
+}
+
+/** What the service integrations of Task states need from the rest of the platform. */
+export interface TaskIntegrations {
+  /** Publishes to SNS (the `sns:publish` integration); resolves with the message id. */
+  publish(topicArn: string, message: string, subject?: string): Promise<string>;
+  /** A DynamoDB client for the `dynamodb:*Item` integrations. */
+  dynamodb(): DynamoDBClient;
+}
+
+/** Where the ASL files are, what fills their placeholders, and what their Tasks reach. */
+export interface StepFunctionsOptions {
+  /** The folder of `<name>.asl.json` files. */
+  machinesDir: string;
+  runtime: LambdaRuntime;
+  /** Values of the `${…}` placeholders (see {@link templateVariables}). */
+  templateVars: Record<string, string>;
+  integrations: TaskIntegrations;
+  /** Where `executions.ndjson` lives; nothing is written without it. */
+  stateDir?: string;
+  /**
+   * A file remembering the definitions (by hash) that passed validation, which costs ~1 s per state machine: a
+   * definition validated once is not validated again.
+   */
+  validationCacheFile?: string;
+  /** Replaces every Retry's backoff by this many milliseconds (tests); AWS's intervals otherwise. */
+  retryIntervalMs?: number;
+  /** Called when an execution ends, whatever its status. */
+  onExecutionEnd?: (record: ExecutionRecord) => void;
+}
+
+type TaskHandler = (input: Json) => Promise<Json>;
+
+interface LoadedMachine {
+  name: string;
+  arn: string;
+  machine: LocalStateMachine;
+  overrides: NonNullable<RunOptions['overrides']>;
+}
+
+const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+
+/** AWS's rule for execution names: 1–80 characters, no whitespace, brackets, wildcards, specials or controls. */
+function isValidExecutionName(name: string): boolean {
+  if (name.length < 1 || name.length > 80 || NAME_FORBIDDEN.test(name)) return false;
+  return ![...name].some((c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
+}
+
+/**
+ * The Step Functions of the local platform: the ASL files of `state-machines/`, filled as Terraform fills them and
+ * run by aws-local-stepfunctions, with every Task that names one of the project's functions (directly or through
+ * `lambda:invoke`) invoking its handler in this process, and `sns:publish`, `states:startExecution` and
+ * `dynamodb:{get,put,update,delete}Item` served by the local SNS, executions and DynamoDB. Executions are recorded
+ * (in memory and in `executions.ndjson`) and named as AWS names them: a name is used once per state machine.
+ */
+export class StepFunctions {
+  private readonly machines = new Map<string, LoadedMachine>();
+  private readonly records = new Map<string, ExecutionRecord>();
+  /** Executions of earlier runs of the platform, from `executions.ndjson`: their names stay taken. */
+  private readonly history = new Map<string, ExecutionRecord>();
+  private readonly aborts = new Map<string, () => void>();
+  private readonly settledListeners = new Set<() => void>();
+  private readonly historyFile: string | undefined;
+  private accepting = true;
+
+  private constructor(private readonly options: StepFunctionsOptions) {
+    this.historyFile = options.stateDir ? join(options.stateDir, 'executions.ndjson') : undefined;
+  }
+
+  /** Loads and validates every state machine (once per process: validation is the slow part). */
+  static async create(options: StepFunctionsOptions): Promise<StepFunctions> {
+    const sfn = new StepFunctions(options);
+    installPromiseWithResolvers();
+    const { StateMachine } = await import('aws-local-stepfunctions');
+    const cacheFile = options.validationCacheFile;
+    const validated = readValidationCache(cacheFile);
+    const known = validated.size;
+    for (const name of machineNames(options.machinesDir)) {
+      const fileName = `${name}.asl.json`;
+      const text = fillTemplate(
+        readFileSync(join(options.machinesDir, fileName), 'utf8'),
+        options.templateVars,
+        fileName,
+      );
+      const definition = JSON.parse(text) as AslDefinition;
+      const problems = unsupportedFeatures(definition);
+      if (problems.length > 0) {
+        throw new Error(`${fileName} uses what the local Step Functions cannot run faithfully: ${problems.join('; ')}`);
+      }
+      const hash = createHash('sha256').update(text).digest('hex');
+      let machine: LocalStateMachine;
+      try {
+        machine = new StateMachine(definition as unknown as StateMachineDefinition, {
+          validationOptions: { noValidate: validated.has(hash) },
+        });
+      } catch (error) {
+        throw new Error(`${fileName} is not a valid state machine: ${(error as Error).message}`);
+      }
+      validated.add(hash);
+      const arn = stateMachineArn(name);
+      sfn.machines.set(arn, { name, arn, machine, overrides: sfn.overridesFor(name, definition) });
+    }
+    if (cacheFile && validated.size > known) writeValidationCache(cacheFile, validated);
+    sfn.loadHistory();
+    return sfn;
+  }
+
+  /** The loaded state machines by name (`upload-processor`). */
+  machineNames(): string[] {
+    return [...this.machines.values()].map((m) => m.name);
+  }
+
+  /**
+   * StartExecution as AWS answers it: a name already used by this state machine returns the same execution when it
+   * is still running with the same input, and fails with `ExecutionAlreadyExists` otherwise (AWS keeps names for 90
+   * days; locally for as long as `executions.ndjson` is kept). The execution is registered before this returns.
+   */
+  startExecution(request: { stateMachineArn?: string; name?: string; input?: string }): {
+    executionArn: string;
+    startDate: Date;
+  } {
+    const machine = this.machines.get(request.stateMachineArn ?? '');
+    if (!machine)
+      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    if (!this.accepting) throw new SfnApiError('ServiceUnavailable', 'the local platform is stopping');
+    const name = request.name ?? randomUUID();
+    if (!isValidExecutionName(name)) {
+      throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
+    }
+    const inputText = request.input ?? '{}';
+    if (Buffer.byteLength(inputText) > PAYLOAD_LIMIT_BYTES) {
+      throw new SfnApiError('InvalidExecutionInput', `The input is larger than ${PAYLOAD_LIMIT_BYTES} bytes`);
+    }
+    let input: Json;
+    try {
+      input = JSON.parse(inputText);
+    } catch {
+      throw new SfnApiError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${inputText.slice(0, 100)}'`,
+      );
+    }
+    const executionArn = `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:${resourceName(machine.name)}:${name}`;
+    const existing = this.records.get(executionArn) ?? this.history.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === inputText) {
+        return { executionArn, startDate: new Date(existing.startDate) };
+      }
+      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      machine: machine.name,
+      name,
+      status: 'RUNNING',
+      startDate: new Date().toISOString(),
+      input: inputText,
+      retries: 0,
+      caught: 0,
+    };
+    this.records.set(executionArn, record);
+    this.append(record);
+    this.launch(machine, record, input);
+    return { executionArn, startDate: new Date(record.startDate) };
+  }
+
+  /** Starts an execution of the named state machine (`upload-processor`) with a JSON value as input. */
+  start(machineName: string, input: unknown, name?: string): { executionArn: string; startDate: Date } {
+    return this.startExecution({
+      stateMachineArn: stateMachineArn(machineName),
+      input: JSON.stringify(input),
+      ...(name ? { name } : {}),
+    });
+  }
+
+  describeExecution(executionArn: string): ExecutionRecord {
+    const record = this.records.get(executionArn) ?? this.history.get(executionArn);
+    if (!record) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return { ...record };
+  }
+
+  /** ListExecutions: newest first, paginated with an opaque token. */
+  listExecutions(request: {
+    stateMachineArn?: string;
+    statusFilter?: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): {
+    executions: ExecutionRecord[];
+    nextToken?: string;
+  } {
+    if (!this.machines.has(request.stateMachineArn ?? '')) {
+      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    }
+    const all = [...this.history.values(), ...this.records.values()]
+      .filter((r) => r.stateMachineArn === request.stateMachineArn)
+      .filter((r) => !request.statusFilter || r.status === request.statusFilter)
+      .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
+    const offset = request.nextToken ? Number(Buffer.from(request.nextToken, 'base64url').toString()) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw new SfnApiError('InvalidToken', 'Invalid Token');
+    const size = request.maxResults && request.maxResults > 0 ? Math.min(request.maxResults, 1000) : 100;
+    const page = all.slice(offset, offset + size);
+    const next = offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
+    return { executions: page.map((r) => ({ ...r })), ...(next ? { nextToken: next } : {}) };
+  }
+
+  /** The executions started by this process, oldest first. */
+  executions(): ExecutionRecord[] {
+    return [...this.records.values()].map((r) => ({ ...r }));
+  }
+
+  /** Executions still running. */
+  get running(): number {
+    return this.aborts.size;
+  }
+
+  /** Resolves the next time an execution ends. */
+  nextSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = (): void => {
+        this.settledListeners.delete(listener);
+        resolve();
+      };
+      this.settledListeners.add(listener);
+    });
+  }
+
+  /** Refuses new executions and aborts those still running (marked ABORTED). */
+  abortAll(): void {
+    this.accepting = false;
+    for (const abort of [...this.aborts.values()]) abort();
+  }
+
+  private launch(machine: LoadedMachine, record: ExecutionRecord, input: Json): void {
+    const run = machine.machine.run(input as never, {
+      overrides: machine.overrides,
+      context: {
+        Execution: { Id: record.executionArn, Name: record.name, RoleArn: roleArn(machine.name) },
+        StateMachine: { Id: machine.arn, Name: resourceName(machine.name) },
+      },
+    });
+    this.aborts.set(record.executionArn, run.abort);
+    // The event log closes with the execution; counted before the record is final (bounded, should it not close).
+    const counted = (async () => {
+      for await (const event of run.eventLogs) {
+        if (event.type === 'StateRetried') record.retries++;
+        else if (event.type === 'StateCaught') record.caught++;
+      }
+    })().catch(() => undefined);
+    const logged = async (): Promise<void> => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([counted, new Promise((r) => (timer = setTimeout(r, 200)))]);
+      clearTimeout(timer);
+    };
+    run.result.then(
+      async (output) => {
+        await logged();
+        this.finish(record, { status: 'SUCCEEDED', output: JSON.stringify(output) });
+      },
+      async (error: Error) => {
+        await logged();
+        this.finish(record, failureOf(error));
+      },
+    );
+  }
+
+  private finish(record: ExecutionRecord, end: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause'>): void {
+    Object.assign(record, end, { stopDate: new Date().toISOString() });
+    this.aborts.delete(record.executionArn);
+    this.append(record);
+    try {
+      this.options.onExecutionEnd?.({ ...record });
+    } finally {
+      for (const listener of [...this.settledListeners]) listener();
+    }
+  }
+
+  private append(record: ExecutionRecord): void {
+    if (!this.historyFile) return;
+    mkdirSync(this.options.stateDir as string, { recursive: true });
+    appendFileSync(this.historyFile, `${JSON.stringify(record)}\n`);
+  }
+
+  private loadHistory(): void {
+    if (!this.historyFile || !existsSync(this.historyFile)) return;
+    for (const line of readFileSync(this.historyFile, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const record = JSON.parse(line) as ExecutionRecord;
+        this.history.set(record.executionArn, record);
+      } catch {
+        // A line cut short by a crash: the execution's earlier line still names it.
+      }
+    }
+    for (const record of this.history.values()) {
+      if (record.status === 'RUNNING') {
+        Object.assign(record, { status: 'ABORTED', cause: 'the local platform stopped while the execution ran' });
+      }
+    }
+  }
+
+  private overridesFor(machineName: string, definition: AslDefinition): NonNullable<RunOptions['overrides']> {
+    const handlers: Record<string, TaskHandler> = {};
+    const resources = new Map<string, string>();
+    const retryIntervals: Record<string, number> = {};
+    for (const found of walkStates(definition)) {
+      if (found.state.Retry && this.options.retryIntervalMs !== undefined) {
+        retryIntervals[found.name] = this.options.retryIntervalMs;
+      }
+      if (found.state.Type !== 'Task') continue;
+      const resource = found.state.Resource ?? '';
+      // aws-local-stepfunctions overrides Tasks by state name alone, nested machines included.
+      const seen = resources.get(found.name);
+      if (seen !== undefined && seen !== resource) {
+        throw new Error(
+          `${machineName}.asl.json: two Task states are named "${found.name}" with different resources; the local runner needs unique Task names`,
+        );
+      }
+      resources.set(found.name, resource);
+      handlers[found.name] = this.withPayloadLimit(found, this.taskHandler(machineName, found));
+    }
+    return {
+      taskResourceLocalHandlers: handlers as never,
+      ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: retryIntervals } : {}),
+    };
+  }
+
+  private taskHandler(machineName: string, { name, state, path }: FoundState): TaskHandler {
+    const resource = state.Resource ?? '';
+    const { runtime, integrations } = this.options;
+    const directFunction = resource.startsWith('arn:aws:lambda:') ? functionNameOf(resource) : undefined;
+    if (directFunction) return (input) => invokeFunction(runtime, directFunction, input);
+    switch (resource) {
+      case 'arn:aws:states:::lambda:invoke':
+        return async (input) => {
+          const params = asObject(input);
+          const fn = functionNameOf(String(params.FunctionName ?? ''));
+          if (!fn) {
+            throw stateError('Lambda.ResourceNotFoundException', `Function not found: ${String(params.FunctionName)}`);
+          }
+          const payload = await invokeFunction(runtime, fn, params.Payload ?? null);
+          return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+        };
+      case 'arn:aws:states:::sns:publish':
+        return async (input) => {
+          const params = asObject(input);
+          const message = typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message);
+          try {
+            const id = await integrations.publish(
+              String(params.TopicArn ?? ''),
+              message,
+              typeof params.Subject === 'string' ? params.Subject : undefined,
+            );
+            return { MessageId: id };
+          } catch (error) {
+            throw stateError(`SNS.${exceptionName(error)}`, (error as Error).message);
+          }
+        };
+      case 'arn:aws:states:::states:startExecution':
+        return async (input) => {
+          const params = asObject(input);
+          try {
+            const started = this.startExecution({
+              stateMachineArn: String(params.StateMachineArn ?? ''),
+              input: typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}),
+              ...(typeof params.Name === 'string' ? { name: params.Name } : {}),
+            });
+            return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
+          } catch (error) {
+            throw stateError(`StepFunctions.${exceptionName(error)}`, (error as Error).message);
+          }
+        };
+      default: {
+        const dynamo = /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/.exec(resource);
+        if (dynamo) return (input) => dynamoTask(integrations.dynamodb(), dynamo[1] as string, input);
+        throw new Error(
+          `${machineName}.asl.json, state ${path}: the local runner cannot run the resource "${resource}" (it runs ` +
+            `this project's Lambda functions, lambda:invoke, sns:publish, states:startExecution and dynamodb:*Item; ` +
+            `${name} must use one of them)`,
+        );
+      }
+    }
+  }
+
+  private withPayloadLimit(found: FoundState, handler: TaskHandler): TaskHandler {
+    return async (input) => {
+      const result = await handler(input);
+      const size = Buffer.byteLength(JSON.stringify(result) ?? 'null');
+      if (size > PAYLOAD_LIMIT_BYTES) {
+        throw stateError(
+          'States.DataLimitExceeded',
+          `The state/task '${found.name}' returned a result with a size exceeding the maximum number of bytes service limit (${size} > ${PAYLOAD_LIMIT_BYTES}).`,
+        );
+      }
+      return result;
+    };
+  }
+}
+
+/**
+ * The `${…}` variables the ASL files may use, as Terraform passes them to templatefile(): `<function>_arn` for every
+ * function folder (`process_upload_arn`), `<machine>_state_machine_arn` for every ASL file, and the topics, bucket and
+ * tables.
+ */
+export function templateVariables(input: {
+  functionNames: string[];
+  machineNames: string[];
+  alertsTopicArn: string;
+  reportTopicArn: string;
+  bucketName: string;
+  salesTable: string;
+  idempotencyTable: string;
+}): Record<string, string> {
+  const vars: Record<string, string> = {
+    alerts_topic_arn: input.alertsTopicArn,
+    report_topic_arn: input.reportTopicArn,
+    bucket_name: input.bucketName,
+    sales_table: input.salesTable,
+    sales_table_name: input.salesTable,
+    idempotency_table: input.idempotencyTable,
+    idempotency_table_name: input.idempotencyTable,
+    aws_region: REGION,
+    account_id: ACCOUNT_ID,
+  };
+  for (const fn of input.functionNames) {
+    vars[`${fn.replaceAll('-', '_')}_arn`] = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${resourceName(fn)}`;
+  }
+  for (const machine of input.machineNames) {
+    vars[`${machine.replaceAll('-', '_')}_state_machine_arn`] = stateMachineArn(machine);
+  }
+  return vars;
+}
+
+/** The `<name>` of every `<name>.asl.json` in the folder. */
+export function machineNames(machinesDir: string): string[] {
+  if (!existsSync(machinesDir)) return [];
+  return readdirSync(machinesDir)
+    .filter((f) => f.endsWith('.asl.json'))
+    .map((f) => f.slice(0, -'.asl.json'.length))
+    .sort();
+}
+
+function readValidationCache(file: string | undefined): Set<string> {
+  if (!file || !existsSync(file)) return new Set();
+  try {
+    return new Set(JSON.parse(readFileSync(file, 'utf8')) as string[]);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Written aside then renamed: processes starting together (test files) never read half a file. */
+function writeValidationCache(file: string, hashes: Set<string>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify([...hashes].slice(-500)));
+  renameSync(temp, file);
+}
+
+function roleArn(machineName: string): string {
+  return `arn:aws:iam::${ACCOUNT_ID}:role/${resourceName(machineName)}-sfn`;
+}
+
+/** Invokes a function for a Task; a failure becomes the state error Lambda gives Step Functions. */
+async function invokeFunction(runtime: LambdaRuntime, fn: string, input: Json): Promise<Json> {
+  try {
+    return (await runtime.invoke(fn, input)) as Json;
+  } catch (error) {
+    if (error instanceof LambdaInvocationError) {
+      // AWS puts the function's error payload, as JSON, in the Cause; the Error is the error's name.
+      throw stateError(error.errorType, JSON.stringify(error.toPayload()));
+    }
+    throw error;
+  }
+}
+
+async function dynamoTask(client: DynamoDBClient, action: string, input: Json): Promise<Json> {
+  const params = asObject(input) as never;
+  try {
+    const command =
+      action === 'getItem'
+        ? new GetItemCommand(params as GetItemCommandInput)
+        : action === 'putItem'
+          ? new PutItemCommand(params as PutItemCommandInput)
+          : action === 'updateItem'
+            ? new UpdateItemCommand(params as UpdateItemCommandInput)
+            : new DeleteItemCommand(params as DeleteItemCommandInput);
+    const { $metadata: _metadata, ...output } = await client.send(command as never as GetItemCommand);
+    return JSON.parse(JSON.stringify(output)) as Json;
+  } catch (error) {
+    throw stateError(`DynamoDB.${exceptionName(error)}`, (error as Error).message);
+  }
+}
+
+function exceptionName(error: unknown): string {
+  const name = error instanceof Error ? error.name : 'Error';
+  return name.endsWith('Exception') ? name : `${name}Exception`;
+}
+
+function stateError(name: string, cause: string): Error {
+  const error = new Error(cause);
+  error.name = name;
+  return error;
+}
+
+function asObject(value: Json): Record<string, Json> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+/** Classifies the interpreter's rejection into the execution's end as DescribeExecution reports it. */
+function failureOf(error: Error): Pick<ExecutionRecord, 'status' | 'error' | 'cause'> {
+  if (error.name === 'ExecutionTimeoutError') {
+    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out' };
+  }
+  if (error.name === 'ExecutionAbortedError') {
+    return { status: 'ABORTED', cause: 'the local platform stopped while the execution ran' };
+  }
+  // ExecutionError wraps the state error: its name is the Error, its message the Cause.
+  const inner = error.cause instanceof Error ? error.cause : error;
+  return { status: 'FAILED', error: inner.name, cause: inner.message };
+}

@@ -1,0 +1,148 @@
+/**
+ * The storage process of the local platform: s3rver (S3) and dynalite (DynamoDB), run apart from the handlers so
+ * that they use the second core, and with `--openssl-legacy-provider` whatever the host process runs with (s3rver's
+ * ListObjectsV2 continuation tokens use DES, which Node ≥ 17 only has with it). Started by `storage.ts`; talks to it
+ * over IPC. Each object-created event is handed to the parent, and the S3 response waits for the parent's
+ * acknowledgement: when a PUT returns, its workflow is already registered, as `waitForIdle()` needs.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import dynalite from 'dynalite';
+import S3rver, { type S3NotificationRecord } from 's3rver';
+import { LOCAL_CREDENTIALS } from './env';
+import { listen, type RunningServer } from './http';
+import { presignedSignatureMatches } from './s3-signatures';
+import type { ObjectCreated, StorageConfig, StorageMessage, StorageReply } from './storage';
+
+const config = JSON.parse(process.argv[2] ?? '{}') as StorageConfig;
+
+function reply(message: StorageReply): void {
+  process.send?.(message);
+}
+
+const waitingAcks = new Map<number, () => void>();
+let nextEventId = 1;
+const requestEvents = new AsyncLocalStorage<Promise<void>[]>();
+
+async function forward(record: S3NotificationRecord, s3: S3rver): Promise<void> {
+  const { bucket, object } = record.s3;
+  let etag = object.eTag;
+  if (etag === undefined) {
+    // s3rver leaves the ETag out of ObjectCreated:Copy records; S3 always sends it.
+    const metadata = await s3.store.getMetadata(bucket.name, object.key);
+    etag = String(JSON.parse(metadata.etag ?? '""'));
+  }
+  const event: ObjectCreated = {
+    eventName: record.eventName,
+    bucket: bucket.name,
+    key: object.key,
+    size: object.size ?? 0,
+    etag,
+    requestId: record.responseElements['x-amz-request-id'],
+    sourceIp: record.requestParameters.sourceIPAddress,
+    time: record.eventTime,
+  };
+  const id = nextEventId++;
+  await new Promise<void>((resolve) => {
+    waitingAcks.set(id, resolve);
+    reply({ type: 's3-event', id, event });
+  });
+}
+
+async function main(): Promise<void> {
+  const s3 = new S3rver({
+    directory: config.s3.dir,
+    silent: !config.verbose,
+    vhostBuckets: false,
+    configureBuckets: [{ name: config.s3.bucket, configs: [PERMISSIVE_CORS] }],
+  });
+  s3.on('event', (notification) => {
+    for (const record of notification.Records) {
+      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      const sent = forward(record, s3);
+      const pending = requestEvents.getStore();
+      if (pending) pending.push(sent);
+    }
+  });
+  // First in the chain, so that the response leaves only once the parent has taken the request's events.
+  s3.middleware.unshift(async (_ctx, next) => {
+    const pending: Promise<void>[] = [];
+    await requestEvents.run(pending, next);
+    await Promise.all(pending);
+  });
+  // Before s3rver sees the request: it does not check V4 signatures, so a presigned URL could be bent to any key.
+  s3.middleware.unshift(async (ctx, next) => {
+    const koa = ctx as { req: IncomingMessage; res: ServerResponse; respond: boolean };
+    const { req, res } = koa;
+    // A browser's CORS preflight carries the presigned URL but is not signed: s3rver answers it from the CORS rules.
+    if (req.method !== 'OPTIONS' && (req.url ?? '').includes('X-Amz-Signature=')) {
+      const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+      if (!(await presignedSignatureMatches(request, LOCAL_CREDENTIALS))) {
+        const xml =
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request ' +
+          'signature we calculated does not match the signature you provided. Check your key and signing method.' +
+          '</Message></Error>';
+        koa.respond = false;
+        res.writeHead(403, { 'content-type': 'application/xml', 'access-control-allow-origin': '*' });
+        res.end(xml);
+        return;
+      }
+    }
+    await next();
+  });
+  await s3.configureBuckets();
+
+  const servers: RunningServer[] = [];
+  try {
+    servers.push(await listen(s3.callback(), config.s3.port, config.host, config.s3.flag));
+    const dynamo = dynalite({
+      ...(config.dynamodb.path ? { path: config.dynamodb.path } : {}),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
+    servers.push(await listen(dynamo, config.dynamodb.port, config.host, config.dynamodb.flag));
+  } catch (error) {
+    const e = error as Error & { port?: number; flag?: string };
+    reply({ type: 'failed', error: { name: e.name, message: e.message, port: e.port, flag: e.flag } });
+    await Promise.all(servers.map((s) => s.close()));
+    process.exit(1);
+  }
+
+  const stop = async (): Promise<void> => {
+    // dynalite's close also closes LevelDB, after the requests under way.
+    await Promise.all(servers.map((s) => s.close()));
+    process.exit(0);
+  };
+  process.on('message', (message: StorageMessage) => {
+    if (message.type === 'ack') {
+      waitingAcks.get(message.id)?.();
+      waitingAcks.delete(message.id);
+    } else if (message.type === 'stop') {
+      void stop();
+    }
+  });
+  // The parent is gone (killed, crashed): nothing else would stop this process.
+  process.on('disconnect', () => void stop());
+  reply({ type: 'ready', s3Port: servers[0]?.port ?? 0, dynamodbPort: servers[1]?.port ?? 0 });
+}
+
+/** Any origin may read and write: the dashboard and stores' browsers run on other local origins. */
+const PERMISSIVE_CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedMethod>DELETE</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3600</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
+main().catch((error: Error) => {
+  reply({ type: 'failed', error: { name: error.name, message: error.message } });
+  process.exit(1);
+});

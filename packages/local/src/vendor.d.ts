@@ -1,0 +1,51 @@
+/** The parts of s3rver 3 and dynalite 4 (untyped CommonJS packages) that the local platform uses. */
+
+declare module 's3rver' {
+  import type { EventEmitter } from 'node:events';
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+
+  interface S3rverOptions {
+    directory: string;
+    silent?: boolean;
+    vhostBuckets?: boolean;
+    allowMismatchedSignatures?: boolean;
+    configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
+  }
+
+  /** One record of the S3 notification s3rver emits: keys as stored (not URL-encoded), ETags bare. */
+  export interface S3NotificationRecord {
+    eventName: string;
+    eventTime: string;
+    requestParameters: { sourceIPAddress: string };
+    responseElements: { 'x-amz-request-id': string };
+    s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } };
+  }
+
+  type KoaMiddleware = (ctx: unknown, next: () => Promise<void>) => Promise<void>;
+
+  class S3rver extends EventEmitter {
+    constructor(options: S3rverOptions);
+    configureBuckets(): Promise<void>;
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    /** Koa's middleware list, composed when `callback()` is called. */
+    middleware: KoaMiddleware[];
+    store: { getMetadata(bucket: string, key: string): Promise<Record<string, string>> };
+    on(event: 'event', listener: (notification: { Records: S3NotificationRecord[] }) => void): this;
+  }
+
+  export default S3rver;
+}
+
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+
+  interface DynaliteOptions {
+    /** LevelDB folder; in memory without it. */
+    path?: string;
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+  }
+
+  export default function dynalite(options?: DynaliteOptions): Server;
+}

@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CommandOutput, runCommand } from '../src/command';
+
+const here = import.meta.dirname;
+const fixtures = join(here, 'fixtures');
+const FREE_PORTS = ['--api-port', '0', '--s3-port', '0', '--dynamodb-port', '0', '--sfn-port', '0', '--sns-port', '0'];
+const FIXTURE_CODE = [
+  '--functions-dir',
+  join(fixtures, 'functions'),
+  '--state-machines-dir',
+  join(fixtures, 'state-machines'),
+];
+const temps: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tillflow-cli-'));
+  temps.push(dir);
+  return dir;
+}
+
+function capture(onOut?: (line: string) => void): CommandOutput & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (line) => {
+      stdout.push(line);
+      onOut?.(line);
+    },
+    err: (line) => stderr.push(line),
+    tty: false,
+  };
+}
+
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('tillflow command', () => {
+  it('refuses a bad flag value with the usage', async () => {
+    const output = capture();
+    expect(await runCommand(['--api-port', 'http'], { output })).toBe(2);
+    expect(output.stderr.join('\n')).toContain('--api-port must be a port number (0-65535), got "http"');
+    expect(output.stderr.join('\n')).toContain('Usage: tillflow');
+  });
+
+  it.each([
+    ['--api-port', 'api'],
+    ['--s3-port', 's3'],
+  ])('names %s when its port is taken, and leaves nothing running', async (flag) => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const output = capture();
+      const args = [...FREE_PORTS, ...FIXTURE_CODE, '--state-dir', tempDir(), '--once', '--no-sample-data'];
+      args[args.indexOf(flag) + 1] = String(port);
+      expect(await runCommand(args, { output })).toBe(3);
+      expect(output.stderr.join('\n')).toBe(
+        `tillflow: port ${port} is already in use: choose another with ${flag} (or stop what listens there)`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('serves until asked to stop', async () => {
+    let requestStop: () => void = () => undefined;
+    const stopSignal = new Promise<void>((resolve) => {
+      requestStop = resolve;
+    });
+    let api = '';
+    const output = capture((line) => {
+      const m = / API (\S+) /.exec(line);
+      if (m) api = m[1] as string;
+      if (line.startsWith('Serving.')) {
+        void fetch(`${api}/uploads/none`).then((res) => {
+          expect(res.status).toBe(404);
+          requestStop();
+        });
+      }
+    });
+    const args = [...FREE_PORTS, ...FIXTURE_CODE, '--state-dir', tempDir(), '--no-sample-data'];
+    expect(await runCommand(args, { output, stopSignal })).toBe(0);
+    expect(output.stdout).toContain('Sample data not uploaded (--no-sample-data).');
+    expect(output.stdout.at(-1)).toBe('Stopping…');
+  });
+
+  it('exits 1 and names the failed workflow when a file cannot be processed', async () => {
+    const data = tempDir();
+    writeFileSync(join(data, 'store_0003_2025-10-29.json'), '[{"a":1},{"a":2}]');
+    writeFileSync(join(data, 'store_0004_2025-10-29.json'), 'this is not JSON');
+    const output = capture();
+    const args = [...FREE_PORTS, ...FIXTURE_CODE, '--state-dir', tempDir(), '--data-dir', data, '--once'];
+    expect(await runCommand(args, { output })).toBe(1);
+    const text = output.stdout.join('\n');
+    expect(text).toContain('Uploading 2 store files');
+    expect(text).toContain('  files       1 accepted, 0 rejected, 1 failed');
+    expect(text).toContain('  lines       2 accepted, 0 rejected');
+    // The expected stores default to the ids of the data folder's files.
+    expect(text).toContain('  stores      2025-10-29 0/2, missing 0003 0004');
+    expect(text).toMatch(
+      /FAILED {6}upload-processor\/[0-9a-f-]{36} \(uploads\/store_0004_2025-10-29\.json\): UploadFailed: the upload could not be processed/,
+    );
+    expect(output.stderr.join('\n')).toContain('ALERT upload failed');
+  });
+});
+
+describe('bin/tillflow.js', () => {
+  it('processes the data folder of a first run and exits 0, then reuses the state without uploading again', async () => {
+    const stateDir = tempDir();
+    const args = [
+      join(here, '..', 'bin', 'tillflow.js'),
+      '--once',
+      ...FREE_PORTS,
+      ...FIXTURE_CODE,
+      '--state-dir',
+      stateDir,
+      '--data-dir',
+      join(fixtures, 'data'),
+    ];
+    const first = await promisify(execFile)(process.execPath, args);
+    expect(first.stdout).toContain('Uploading 4 store files');
+    expect(first.stdout).toContain('  files       4 accepted, 0 rejected, 0 failed');
+    expect(first.stdout).toContain('  lines       24 accepted, 0 rejected');
+    expect(first.stdout).toContain('  executions  4 (4 upload-processor), 0 failed');
+    expect(first.stdout).toContain(
+      `  parquet     0 files under ${join(stateDir, 's3', 'tillflow-local', 'processed')}/`,
+    );
+
+    // In this process: nothing is uploaded, so no handler is imported (they would keep another run's endpoints).
+    const output = capture();
+    expect(await runCommand(args.slice(1), { output })).toBe(0);
+    expect(output.stdout.join('\n')).toContain('holds an earlier run: nothing uploaded');
+    expect(output.stdout.join('\n')).not.toContain('Uploading');
+  });
+});
