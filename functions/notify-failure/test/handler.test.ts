@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Platform, startPlatform } from '@tillflow/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let platform: Platform;
+let stateDir: string;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'tillflow-fn-'));
+  platform = await startPlatform({
+    stateDir,
+    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0 },
+    inMemoryDynamoDB: true,
+    s3Rules: [],
+    schedules: [],
+  });
+});
+afterAll(async () => {
+  await platform?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('notify-failure', () => {
+  it('publishes the error and the message of a Lambda cause to the alerts topic', async () => {
+    const cause = JSON.stringify({ errorType: 'NotFoundError', errorMessage: 's3://b/k does not exist', trace: [] });
+    const out = (await platform.invoke('notify-failure', {
+      workflow: 'upload-processor',
+      subject: 'uploads/store_0001_2025-10-29.json',
+      error: { Error: 'NotFoundError', Cause: cause },
+    })) as { notified: boolean; messageId: string };
+    expect(out.notified).toBe(true);
+    const [message] = platform.messages('tillflow-alerts');
+    expect(message?.messageId).toBe(out.messageId);
+    expect(message?.subject).toBe('Tillflow upload-processor failed: NotFoundError');
+    expect(message?.message).toContain('Subject: uploads/store_0001_2025-10-29.json');
+    expect(message?.message).toContain('Cause: s3://b/k does not exist');
+    expect(message?.message).not.toContain('errorType');
+  });
+});
