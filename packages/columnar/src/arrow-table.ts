@@ -29,17 +29,25 @@ class DictionaryColumn {
   readonly values: string[] = [];
   readonly codes: Int32Array;
   private readonly index = new Map<string, number>();
+  private last: string | undefined;
+  private lastCode = -1;
   constructor(length: number) {
     this.codes = new Int32Array(length);
   }
   set(row: number, value: string): void {
-    let code = this.index.get(value);
-    if (code === undefined) {
-      code = this.values.length;
-      this.index.set(value, code);
-      this.values.push(value);
+    // Most values repeat the row before (a file's store and date, a transaction's id, customer and payment
+    // method): comparing with it spares most of the hash lookups.
+    if (value !== this.last) {
+      let code = this.index.get(value);
+      if (code === undefined) {
+        code = this.values.length;
+        this.index.set(value, code);
+        this.values.push(value);
+      }
+      this.last = value;
+      this.lastCode = code;
     }
-    this.codes[row] = code;
+    this.codes[row] = this.lastCode;
   }
 }
 
@@ -92,13 +100,13 @@ export function rowsToArrowTable(rows: readonly CanonicalRow[], batchRows: numbe
   }
 
   const dictionaries: Record<StringColumn, [DictionaryColumn, Vector<Utf8>]> = {
-    store_id: withVector(store),
-    business_date: withVector(date),
-    transaction_id: withVector(transaction),
-    item_sku: withVector(sku),
-    item_name: withVector(name),
-    payment_method: withVector(payment),
-    customer_id: withVector(customer),
+    store_id: withVector(store, 'store_id'),
+    business_date: withVector(date, 'business_date'),
+    transaction_id: withVector(transaction, 'transaction_id'),
+    item_sku: withVector(sku, 'item_sku'),
+    item_name: withVector(name, 'item_name'),
+    payment_method: withVector(payment, 'payment_method'),
+    customer_id: withVector(customer, 'customer_id'),
   };
   const int64: Record<Int64Column, Int32Array> = {
     timestamp_ms: timestamp,
@@ -122,7 +130,12 @@ export function rowsToArrowTable(rows: readonly CanonicalRow[], batchRows: numbe
         const data = new BigInt64Array(halves.buffer, start * 8, length);
         return column === 'timestamp_ms'
           ? makeData({ type: CANONICAL_TYPES.timestamp_ms, length, nullCount: 0, data })
-          : makeData({ type: CANONICAL_TYPES[column as Exclude<Int64Column, 'timestamp_ms'>], length, nullCount: 0, data });
+          : makeData({
+              type: CANONICAL_TYPES[column as Exclude<Int64Column, 'timestamp_ms'>],
+              length,
+              nullCount: 0,
+              data,
+            });
       }
       if (column === 'quantity') {
         return makeData({ type: CANONICAL_TYPES.quantity, length, nullCount: 0, data: quantity.subarray(start, end) });
@@ -136,8 +149,8 @@ export function rowsToArrowTable(rows: readonly CanonicalRow[], batchRows: numbe
   return new Table(CANONICAL_ARROW_SCHEMA, batches);
 }
 
-function withVector(column: DictionaryColumn): [DictionaryColumn, Vector<Utf8>] {
-  return [column, utf8Vector(column.values)];
+function withVector(built: DictionaryColumn, column: StringColumn): [DictionaryColumn, Vector<Utf8>] {
+  return [built, utf8Vector(built.values, column)];
 }
 
 function text(value: unknown, column: CanonicalColumn, row: number): string {
@@ -154,7 +167,8 @@ function setInt64(halves: Int32Array, row: number, value: number, column: Canoni
 }
 
 function invalid(row: number, column: CanonicalColumn, value: unknown): never {
-  throw new ValidationError(`row ${row}: ${column} ${JSON.stringify(value)} cannot be stored as ${describeType(column)}`);
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  throw new ValidationError(`row ${row}: ${column} ${shown} cannot be stored as ${describeType(column)}`);
 }
 
 function describeType(column: CanonicalColumn): string {
@@ -170,8 +184,10 @@ function describeType(column: CanonicalColumn): string {
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** UTF-8 vector of `values`: ASCII is copied code unit by code unit, anything else goes through TextEncoder. */
-function utf8Vector(values: readonly string[]): Vector<Utf8> {
+function utf8Vector(values: readonly string[], column: StringColumn): Vector<Utf8> {
   let units = 0;
   for (const value of values) units += value.length;
   // A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair, 2 units, takes 4).
@@ -190,10 +206,22 @@ function utf8Vector(values: readonly string[]): Vector<Utf8> {
       }
       bytes[at + c] = code;
     }
+    if (!ascii && LONE_SURROGATE.test(value)) {
+      // UTF-8 cannot carry it: the encoder would put U+FFFD in its place and the value would not come back.
+      throw new ValidationError(`${column} ${JSON.stringify(value)} is not well-formed Unicode (a lone surrogate)`);
+    }
     at += ascii ? value.length : encoder.encodeInto(value, bytes.subarray(at)).written;
     offsets[v + 1] = at;
   }
-  return makeVector(makeData({ type: new Utf8(), length: values.length, nullCount: 0, valueOffsets: offsets, data: bytes.subarray(0, at) }));
+  return makeVector(
+    makeData({
+      type: new Utf8(),
+      length: values.length,
+      nullCount: 0,
+      valueOffsets: offsets,
+      data: bytes.subarray(0, at),
+    }),
+  );
 }
 
 /** A text column of `table` as strings, one per row: dictionary-encoded or plain UTF-8. */
@@ -208,6 +236,8 @@ export function stringColumn(table: Table, column: string): string[] {
       for (let d = 0; d < dictionary.length; d++) decoded[d] = dictionary.get(d) as string;
       const codes = data.values as ArrayLike<number>;
       for (let i = 0; i < length; i++) out[at++] = decoded[codes[i] as number] as string;
+    } else if (type.typeId === Type.Utf8) {
+      at = decodeUtf8Column(out, at, data.valueOffsets as Int32Array, data.values as Uint8Array, length);
     } else if (isText(type)) {
       const vector = makeVector(data);
       for (let i = 0; i < length; i++) out[at++] = vector.get(i) as string;
@@ -247,6 +277,49 @@ export function numberColumn(table: Table, column: string): number[] {
     }
   }
   return out;
+}
+
+const utf8 = new TextDecoder();
+
+/** Distinct values a chunk's decoder remembers: a catalogue fits; past it, only runs are reused. */
+const DECODE_CACHE_LIMIT = 4_096;
+
+/**
+ * Decodes `length` UTF-8 values into `out` from `at`, decoding each distinct value of a chunk once where it can:
+ * a canonical file repeats most values, either in runs (store, date, and a transaction's id, customer and payment)
+ * or from a catalogue (SKU, name). A value equal to the row before reuses that string; otherwise a hash of its bytes
+ * finds an earlier equal value, checked byte for byte. Besides the decoding, this shares one string between rows.
+ */
+function decodeUtf8Column(out: string[], at: number, offsets: Int32Array, bytes: Uint8Array, length: number): number {
+  const seen = new Map<number, { start: number; size: number; text: string }>();
+  let previous = '';
+  let previousStart = 0;
+  let previousSize = -1;
+  for (let i = 0; i < length; i++) {
+    const start = offsets[i] as number;
+    const size = (offsets[i + 1] as number) - start;
+    if (size !== previousSize || !sameBytes(bytes, start, previousStart, size)) {
+      let hash = 0x811c9dc5 ^ size;
+      for (let b = start; b < start + size; b++) hash = Math.imul(hash ^ (bytes[b] as number), 0x01000193);
+      const hit = seen.get(hash);
+      if (hit !== undefined && hit.size === size && sameBytes(bytes, start, hit.start, size)) {
+        previous = hit.text;
+      } else {
+        previous = utf8.decode(bytes.subarray(start, start + size));
+        if (hit === undefined && seen.size < DECODE_CACHE_LIMIT) seen.set(hash, { start, size, text: previous });
+      }
+      previousStart = start;
+      previousSize = size;
+    }
+    out[at++] = previous;
+  }
+  return at;
+}
+
+/** Whether the `size` bytes at `a` equal those at `b` (the caller knows both values have that size). */
+function sameBytes(bytes: Uint8Array, a: number, b: number, size: number): boolean {
+  for (let k = 0; k < size; k++) if (bytes[a + k] !== bytes[b + k]) return false;
+  return true;
 }
 
 function chunksOf(table: Table, column: string): readonly Data[] {

@@ -5,4 +5,5 @@ export * from './arrow-schema';
 export { rowsToArrowTable } from './arrow-table';
 export * from './compaction';
 export * from './parquet';
+export { ARROW_SCHEMA_KEY, trimParquetFooter } from './parquet-footer';
 export * from './parquet-wasm';

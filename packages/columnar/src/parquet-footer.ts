@@ -51,9 +51,12 @@ export function trimParquetFooter(file: Uint8Array): Uint8Array {
   meta.fields = meta.fields.filter((f) => f.id !== FileMetaData.KEY_VALUE_METADATA || keepKeyValues(f.value));
   for (const rowGroup of structs(field(meta, FileMetaData.ROW_GROUPS)?.value)) {
     for (const chunk of structs(field(rowGroup, RowGroup.COLUMNS)?.value)) {
-      chunk.fields = chunk.fields.filter((f) => f.id < ColumnChunk.OFFSET_INDEX_OFFSET || f.id > ColumnChunk.COLUMN_INDEX_LENGTH);
+      chunk.fields = chunk.fields.filter(
+        (f) => f.id < ColumnChunk.OFFSET_INDEX_OFFSET || f.id > ColumnChunk.COLUMN_INDEX_LENGTH,
+      );
       const columnMeta = field(chunk, ColumnChunk.META_DATA)?.value as ThriftStruct | undefined;
-      if (!columnMeta) throw new RangeError('a column chunk without metadata (external column files are not supported)');
+      if (!columnMeta)
+        throw new RangeError('a column chunk without metadata (external column files are not supported)');
       dataEnd = Math.max(dataEnd, ...referencedEnds(columnMeta));
       columnMeta.fields = columnMeta.fields.filter(
         (f) => f.id !== ColumnMetaData.ENCODING_STATS && f.id !== ColumnMetaData.SIZE_STATISTICS,

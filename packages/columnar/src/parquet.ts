@@ -1,62 +1,26 @@
 import { type CanonicalRow, ValidationError } from '@tillflow/core';
-import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type Table, tableFromIPC } from 'apache-arrow';
 import { CANONICAL_COLUMNS, type CanonicalColumn, isCanonicalColumn, STRING_COLUMNS } from './arrow-schema';
 import { numberColumn, rowsToArrowTable, stringColumn } from './arrow-table';
+import { arrowToParquet, type ParquetWriteOptions, parquetToArrow, rowGroupRowsOf } from './parquet-io';
 import { parquetWasm } from './parquet-wasm';
+
+export { DEFAULT_ROW_GROUP_ROWS, type ParquetWriteOptions } from './parquet-io';
 
 const STRING_COLUMN_SET: ReadonlySet<CanonicalColumn> = new Set(STRING_COLUMNS);
 
-/** Rows per row group unless told otherwise: large enough to compress well, small enough to keep a writer lean. */
-export const DEFAULT_ROW_GROUP_ROWS = 131_072;
-
-/** How rowsToParquet lays a file out. */
-export interface ParquetWriteOptions {
-  /**
-   * The most rows a row group holds (default DEFAULT_ROW_GROUP_ROWS). The rows also go to the Parquet writer in
-   * Arrow batches of this size, so it bounds the writer's working memory as well.
-   */
-  rowGroupRows?: number;
-}
-
-/** The `created_by` of our files: short, since it is repeated in every footer of a lake of small files. */
-const CREATED_BY = 'tillflow-columnar';
-
 /**
- * Canonical rows as a Parquet file, in the same order: the columns of CANONICAL_ARROW_SCHEMA, ZSTD-compressed,
- * strings dictionary-encoded, the timestamp delta-encoded, with column-chunk statistics (min, max, count) that let a
- * query engine skip a file or a row group. An empty list gives a valid file with the schema and 0 rows.
+ * Canonical rows as a Parquet file, in the same order: the columns of CANONICAL_ARROW_SCHEMA, ZSTD-compressed, each
+ * column in the encoding that measured smallest (dictionary for the catalogue columns, plain for the columns that
+ * come in runs), with column-chunk statistics (min, max, null count) that let a query engine skip a file or a row
+ * group, and a lean footer (see trimParquetFooter). An empty list gives a valid file with the schema and 0 rows.
  *
  * Throws ValidationError when a row holds a value its column cannot store (a fractional quantity, an unsafe
  * integer, an unknown payment method).
  */
 export function rowsToParquet(rows: readonly CanonicalRow[], options: ParquetWriteOptions = {}): Uint8Array {
-  const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
-  if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
-    throw new RangeError(`rowGroupRows must be a positive integer, not ${rowGroupRows}`);
-  }
-  const ipc = tableToIPC(rowsToArrowTable(rows, rowGroupRows), 'stream');
-  const wasm = parquetWasm();
-  // writeParquet consumes (frees) the wasm table: it must not be freed again here.
-  return wasm.writeParquet(wasm.Table.fromIPCStream(ipc), writerProperties(rowGroupRows));
-}
-
-function writerProperties(rowGroupRows: number) {
-  const { Compression, EnabledStatistics, Encoding, WriterPropertiesBuilder } = parquetWasm();
-  return (
-    new WriterPropertiesBuilder()
-      .setCreatedBy(CREATED_BY)
-      .setCompression(Compression.ZSTD)
-      .setDictionaryEnabled(true)
-      // Chunk statistics are what engines prune with; page statistics would add a column index per chunk, which in
-      // a file of one page per column repeats the chunk's figures.
-      .setStatisticsEnabled(EnabledStatistics.Chunk)
-      .setMaxRowGroupSize(rowGroupRows)
-      // Instants rise through a day and repeat within a transaction: deltas are a few bits where a dictionary of
-      // nearly distinct values would cost more than the values.
-      .setColumnDictionaryEnabled('timestamp_ms', false)
-      .setColumnEncoding('timestamp_ms', Encoding.DELTA_BINARY_PACKED)
-      .build()
-  );
+  const rowGroupRows = rowGroupRowsOf(options);
+  return arrowToParquet(rowsToArrowTable(rows, rowGroupRows), rowGroupRows);
 }
 
 /**
@@ -66,9 +30,7 @@ function writerProperties(rowGroupRows: number) {
  * another kind.
  */
 export function parquetToRows(bytes: Uint8Array): CanonicalRow[] {
-  const wasm = parquetWasm();
-  const table = tableFromIPC(wasm.readParquet(bytes).intoIPCStream());
-  return tableToRows(table);
+  return tableToRows(parquetToArrow(bytes));
 }
 
 /** The rows of an Arrow table of canonical columns. */

@@ -86,8 +86,18 @@ class Reader {
   }
 
   private varint(): bigint {
-    let result = 0n;
-    let shift = 0n;
+    // Footer integers are nearly all small: gather in a number while exact, in a bigint only past 2^49.
+    let small = 0;
+    let multiplier = 1;
+    for (;;) {
+      const b = this.byte();
+      small += (b & 0x7f) * multiplier;
+      if ((b & 0x80) === 0) return BigInt(small);
+      multiplier *= 128;
+      if (multiplier >= 2 ** 49) break;
+    }
+    let result = BigInt(small);
+    let shift = 49n;
     for (;;) {
       const b = this.byte();
       result |= BigInt(b & 0x7f) << shift;
@@ -233,9 +243,12 @@ class Writer {
     // Field headers encode the id as a delta from the previous field, so they must go out in increasing order.
     const fields = [...struct.fields].sort((a, b) => a.id - b.id);
     for (const f of fields) {
-      const type = f.type === WireType.BOOL_TRUE || f.type === WireType.BOOL_FALSE
-        ? f.value === true ? WireType.BOOL_TRUE : WireType.BOOL_FALSE
-        : f.type;
+      const type =
+        f.type === WireType.BOOL_TRUE || f.type === WireType.BOOL_FALSE
+          ? f.value === true
+            ? WireType.BOOL_TRUE
+            : WireType.BOOL_FALSE
+          : f.type;
       const delta = f.id - last;
       if (delta > 0 && delta <= 15) {
         this.byte((delta << 4) | type);
