@@ -1,6 +1,7 @@
 import { deleteObject, getObject, putObject } from '@tillflow/aws';
 import { rowsToParquet } from '@tillflow/columnar';
 import {
+  MAX_STORE_FILE_BYTES,
   parseUploadKey,
   processedKey,
   RejectedFileError,
@@ -57,6 +58,11 @@ export async function processUpload(event: UploadEvent, bucket: string): Promise
     return rejectWhole(bucket, event, unattributedRejectedKey(event.key), error.message);
   }
 
+  if (event.size !== undefined && event.size > MAX_STORE_FILE_BYTES) {
+    // Refused before reading: a file this size is not a store-day and would only exhaust the function's memory.
+    const reason = `the file is ${event.size} bytes, over the limit of ${MAX_STORE_FILE_BYTES}`;
+    return { ...(await rejectWhole(bucket, event, rejectedKey(storeDay), reason)), ...storeDay };
+  }
   const object = await getObject(event.bucket || bucket, event.key);
   const source = { sourceKey: event.key, etag: object.etag || event.etag };
   let validated: ReturnType<typeof validateStoreFile>;

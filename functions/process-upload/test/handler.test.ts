@@ -90,6 +90,21 @@ describe('process-upload', () => {
     await expect(read('rejected/date=2025-10-29/store=0009/store_0009_2025-10-29.rejected.json')).rejects.toThrow();
   });
 
+  it('rejects a file over the size limit whole, from the event, without reading it', async () => {
+    const k = 'uploads/store_0011_2025-10-29.json';
+    const etag = await upload(k, JSON.stringify([line('T1')]));
+    const result = (await platform.invoke('process-upload', {
+      bucket: platform.bucket,
+      key: k,
+      etag,
+      size: 65 * 1024 * 1024,
+    })) as UploadResult;
+    expect(result).toMatchObject({ status: 'rejected', storeId: '0011', lines: 0, accepted: 0 });
+    expect(result.reason).toMatch(/over the limit/);
+    const report = JSON.parse(new TextDecoder().decode(await read(result.rejectedKey!)));
+    expect(report.reason).toBe(result.reason);
+  });
+
   it('rejects a file with no valid line as a whole, without Parquet', async () => {
     const k = 'uploads/store_0010_2025-10-29.json';
     const etag = await upload(k, JSON.stringify([line('T1', { payment_method: 'iou' })]));
