@@ -10,7 +10,8 @@ import { makeTempRepo, readZip, type TempRepo } from './temp-repo';
 const run = promisify(execFile);
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.ts');
 
-describe('tillflow-build', { timeout: 20_000 }, () => {
+// Each CLI call starts node with tsx (about a second alone, several under a loaded machine).
+describe('tillflow-build', { timeout: 90_000 }, () => {
   let repo: TempRepo;
   beforeAll(async () => {
     repo = await makeTempRepo('greeter');
