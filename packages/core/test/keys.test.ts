@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateInTimeZone, formatTimestamp, parseTimestamp } from '../src/dates';
+import { dateInTimeZone, daysInMonth, formatTimestamp, parseTimestamp } from '../src/dates';
 import { ValidationError } from '../src/errors';
 import {
   parseStoreFileName,
@@ -59,6 +59,13 @@ describe('dates and money', () => {
     const at = new Date('2025-10-29T02:00:00Z');
     expect(dateInTimeZone(at, 'America/New_York')).toBe('2025-10-28');
     expect(dateInTimeZone(at, 'Europe/Paris')).toBe('2025-10-29');
+  });
+
+  it('knows the length of every month, leap years included', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2025, m))).toEqual([
+      31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+    ]);
+    expect([2024, 2000, 1900].map((y) => daysInMonth(y, 2))).toEqual([29, 29, 28]);
   });
 
   it('takes two decimals and refuses a third', () => {
