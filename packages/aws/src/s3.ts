@@ -27,8 +27,10 @@ export async function putObject(
   body: Uint8Array | string,
   contentType: string,
 ): Promise<{ etag: string }> {
+  // Stated, not inferred: the SDK infers no length for an empty body and then warns about a stream of unknown length.
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   const out = await s3Client().send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: length }),
   );
   return { etag: stripQuotes(out.ETag ?? '') };
 }

@@ -3,14 +3,19 @@ import { sfnClient } from './clients/sfn';
 
 export interface StartedExecution {
   executionArn: string;
-  /** False when an execution of that name already existed, so this call started nothing. */
+  /**
+   * False when Step Functions refused the name as taken (ExecutionAlreadyExists), so this call started nothing. A
+   * repeat with the same input while the first execution still runs is answered by Step Functions as a start, with
+   * the first execution's ARN: true, yet still one execution.
+   */
   started: boolean;
 }
 
 /**
  * Starts an execution named `name`. Step Functions keeps an execution's name for 90 days, so a deterministic name
- * makes the start idempotent: a second start of the same name (a retry, a racing duplicate) fails with
- * ExecutionAlreadyExists, which here means the work is already under way or done, and is a success.
+ * makes the start idempotent: a second start of the same name (a retry, a racing duplicate) is either answered with
+ * the running execution or fails with ExecutionAlreadyExists, which here means the work is under way or done, and is
+ * a success.
  */
 export async function startExecution(stateMachineArn: string, name: string, input: unknown): Promise<StartedExecution> {
   try {

@@ -46,7 +46,7 @@ describe('a failed insight branch', () => {
   it('still stores the insights and publishes the report, marked as partial', async () => {
     const insights = await getItem(platform, 'INSIGHTS', `DATE#${date}`);
     expect(insights).toMatchObject({ degraded: true, provider: 'statistical' });
-    expect((insights?.reasons as string[])[0]).toMatch(/^detect-anomalies failed \(Sandbox\.Timedout/);
+    expect((insights?.reasons as string[] | undefined)?.[0]).toMatch(/^detect-anomalies failed \(Sandbox\.Timedout/);
     const reports = reportsOf(platform, date);
     expect(reports).toHaveLength(1);
     expect(reports[0]?.subject).toMatch(/\(partial\)$/);

@@ -1,0 +1,23 @@
+import { analysisCorrelationId, defineHandler, Env, type FactsRef, getJson, writeAnalysisFile } from '@tillflow/aws';
+import { analyzeTrends, type InsightFacts } from '@tillflow/insights';
+import { type TrendStepResult, trendStepResult } from './trend-step';
+
+/**
+ * Insight branch of daily-analysis: week over week for the company, each store and each product, with a paired test
+ * and a materiality band (statistical engine, deterministic). Writes the trends under `analysis/` and returns their key.
+ */
+export const handler = defineHandler(
+  {
+    name: 'analyze-trends',
+    config: { BUCKET_NAME: Env.BUCKET_NAME },
+    correlationId: analysisCorrelationId,
+  },
+  async (event: FactsRef, { config, logger }): Promise<TrendStepResult> => {
+    const facts = await getJson<InsightFacts>(config.BUCKET_NAME, event.factsKey);
+    const trends = analyzeTrends(facts);
+    const key = await writeAnalysisFile(config.BUCKET_NAME, event, 'trends.json', trends);
+    const result = trendStepResult(key, trends);
+    logger.info('trends analysed', { count: result.count, ...result.directions });
+    return result;
+  },
+);

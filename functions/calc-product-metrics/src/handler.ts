@@ -1,0 +1,20 @@
+import { analysisCorrelationId, defineHandler, Env, type FactsRef } from '@tillflow/aws';
+import { calcProductMetrics, type ProductMetricsResult } from './products';
+
+/** Aggregates the day's products over every store's Parquet rows and stores them; adds them to the facts document. */
+export const handler = defineHandler(
+  {
+    name: 'calc-product-metrics',
+    config: { SALES_TABLE: Env.SALES_TABLE, BUCKET_NAME: Env.BUCKET_NAME },
+    correlationId: analysisCorrelationId,
+  },
+  async (event: FactsRef, { config, logger }): Promise<ProductMetricsResult> => {
+    const result = await calcProductMetrics(config.SALES_TABLE, config.BUCKET_NAME, event);
+    logger.info('product figures computed', {
+      files: result.files,
+      products: result.total_products,
+      written: result.written,
+    });
+    return result;
+  },
+);

@@ -1,0 +1,74 @@
+import {
+  daySeries,
+  type FactsRef,
+  getJson,
+  getObject,
+  putJson,
+  putProductMetrics,
+  queryProductHistory,
+} from '@tillflow/aws';
+import { parquetToRows } from '@tillflow/columnar';
+import { type CanonicalRow, ProductDayAccumulator, type ProductDayFigures, processedKey } from '@tillflow/core';
+import type { InsightFacts } from '@tillflow/insights';
+
+/** Days of product figures before the date that the trends compare (two weeks, the date included). */
+export const PRODUCT_HISTORY_DAYS = 13;
+
+export interface ProductMetricsResult {
+  factsKey: string;
+  total_products: number;
+  units: number;
+  net_sales: number;
+  /** Parquet files read: one per store that reported. */
+  files: number;
+  /** False when a later revision of the day's analysis had already written its product figures. */
+  written: boolean;
+  historyCount: number;
+}
+
+/**
+ * The day's products over every row of every store, one store's rows at a time so that memory holds one store-day
+ * and the per-SKU totals, never the whole day. `readRows` gives a store's rows of the date.
+ */
+export async function accumulateProducts(
+  date: string,
+  storeIds: readonly string[],
+  readRows: (storeId: string) => Promise<Iterable<CanonicalRow>>,
+): Promise<ProductDayFigures> {
+  const products = new ProductDayAccumulator(date);
+  for (const storeId of storeIds) products.addRows(await readRows(storeId));
+  return products.finish();
+}
+
+/**
+ * The product figures of the date from the Parquet of every store in the facts document (the stores whose summaries
+ * the company figures sum, so that both describe the same stores), stored under `PRODUCTS` / `DATE#<date>` and added
+ * to the facts document with the earlier days' figures.
+ */
+export async function calcProductMetrics(
+  table: string,
+  bucket: string,
+  event: FactsRef,
+): Promise<ProductMetricsResult> {
+  const facts = await getJson<InsightFacts>(bucket, event.factsKey);
+  const storeIds = facts.stores.map((s) => s.store_id);
+  const today = await accumulateProducts(event.date, storeIds, async (storeId) => {
+    const { body } = await getObject(bucket, processedKey({ storeId, date: event.date }));
+    return parquetToRows(body);
+  });
+  const history = await queryProductHistory(table, event.date, PRODUCT_HISTORY_DAYS);
+  // Days never analysed have no stored figures: the trends skip them.
+  const [written] = await Promise.all([
+    putProductMetrics(table, today, event.revision),
+    putJson(bucket, event.factsKey, { ...facts, products: daySeries(history, today) }),
+  ]);
+  return {
+    factsKey: event.factsKey,
+    total_products: today.total_products,
+    units: today.units,
+    net_sales: today.net_sales,
+    files: storeIds.length,
+    written,
+    historyCount: history.length,
+  };
+}

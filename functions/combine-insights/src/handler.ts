@@ -1,0 +1,25 @@
+import { type AnalysisRef, analysisCorrelationId, defineHandler, Env, getJson, putDailyInsights } from '@tillflow/aws';
+import { combineInsights, countInsights, type InsightCounts } from './combine';
+
+export interface CombineInsightsEvent extends AnalysisRef {
+  insightsKey: string;
+}
+
+/**
+ * Stores the day's anomalies, trends and recommendations as its one insights item (`INSIGHTS` / `DATE#<date>`),
+ * replacing the previous analysis's, unless a later revision already wrote it.
+ */
+export const handler = defineHandler(
+  {
+    name: 'combine-insights',
+    config: { SALES_TABLE: Env.SALES_TABLE, BUCKET_NAME: Env.BUCKET_NAME },
+    correlationId: analysisCorrelationId,
+  },
+  async (event: CombineInsightsEvent, { config, logger }): Promise<InsightCounts & { written: boolean }> => {
+    const insights = combineInsights(await getJson(config.BUCKET_NAME, event.insightsKey));
+    const written = await putDailyInsights(config.SALES_TABLE, insights, event.revision);
+    const counts = countInsights(insights);
+    logger.info(written ? 'insights stored' : 'insights superseded by a later revision', { ...counts });
+    return { ...counts, written };
+  },
+);

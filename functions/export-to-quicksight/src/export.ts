@@ -1,0 +1,39 @@
+import { type FactsRef, getJson, putJson, putObject } from '@tillflow/aws';
+import type { StoreSummary } from '@tillflow/core';
+import type { DailyInsights, InsightFacts } from '@tillflow/insights';
+import { DATASETS, type DatasetName, datasetKey, exportRows, manifest, manifestKey, toNdjson } from './datasets';
+
+export interface ExportEvent extends FactsRef {
+  insightsKey: string;
+}
+
+export interface ExportedDataset {
+  dataset: DatasetName;
+  key: string;
+  rows: number;
+}
+
+/** Writes the day's file of every dataset (empty ones too, so a re-analysis clears what no longer holds) and manifests. */
+export async function exportToQuickSight(bucket: string, event: ExportEvent): Promise<ExportedDataset[]> {
+  const [facts, insights] = await Promise.all([
+    getJson<InsightFacts>(bucket, event.factsKey),
+    getJson<DailyInsights>(bucket, event.insightsKey),
+  ]);
+  const rows = exportRows({
+    date: event.date,
+    revision: event.revision,
+    stores: facts.stores as StoreSummary[],
+    products: facts.products.find((p) => p.date === event.date),
+    insights,
+  });
+  return Promise.all(
+    DATASETS.map(async (dataset) => {
+      const key = datasetKey(dataset, event.date);
+      await Promise.all([
+        putObject(bucket, key, toNdjson(rows[dataset]), 'application/x-ndjson'),
+        putJson(bucket, manifestKey(dataset), manifest(bucket, dataset)),
+      ]);
+      return { dataset, key, rows: rows[dataset].length };
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { analysisCorrelationId, bedrockRuntimeClient, defineHandler, Env } from '@tillflow/aws';
+import { createInsightsProvider } from '@tillflow/insights';
+import { generateRecommendations, type RecommendationsEvent, type RecommendationsResult } from './recommendations';
+
+/**
+ * Recommendations for the day from its anomalies and trends, by the provider named in `INSIGHTS_PROVIDER`
+ * (`statistical`, or `bedrock` grounded on the statistical facts). A failed insight branch or provider falls back to
+ * the statistical result and marks the day degraded, with a notice the workflow publishes as a partial failure.
+ */
+export const handler = defineHandler(
+  {
+    name: 'generate-recommendations',
+    config: {
+      BUCKET_NAME: Env.BUCKET_NAME,
+      INSIGHTS_PROVIDER: Env.INSIGHTS_PROVIDER,
+      BEDROCK_MODEL_ID: Env.BEDROCK_MODEL_ID,
+    },
+    correlationId: analysisCorrelationId,
+  },
+  async (event: RecommendationsEvent, { config, logger }): Promise<RecommendationsResult> => {
+    const provider = createInsightsProvider(config.INSIGHTS_PROVIDER, {
+      // Token usage, cost and fallbacks of the Bedrock provider land in the function's structured log.
+      logger: { info: (m, fields) => logger.info(m, fields ?? {}), warn: (m, fields) => logger.warn(m, fields ?? {}) },
+      ...(config.INSIGHTS_PROVIDER === 'bedrock'
+        ? {
+            bedrock: {
+              client: bedrockRuntimeClient(),
+              ...(config.BEDROCK_MODEL_ID ? { modelId: config.BEDROCK_MODEL_ID } : {}),
+            },
+          }
+        : {}),
+    });
+    const result = await generateRecommendations(config.BUCKET_NAME, provider, event);
+    logger.info('insights generated', {
+      provider: result.provider,
+      degraded: result.degraded,
+      anomalies: result.anomalies,
+      trends: result.trends,
+      recommendations: result.recommendations,
+    });
+    return result;
+  },
+);

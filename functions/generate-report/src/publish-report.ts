@@ -1,0 +1,61 @@
+import { type FactsRef, getJson, publish, putObject } from '@tillflow/aws';
+import { ValidationError } from '@tillflow/core';
+import type { DailyInsights, InsightFacts } from '@tillflow/insights';
+import { renderReport } from './report';
+
+export interface ReportEvent extends FactsRef {
+  insightsKey: string;
+}
+
+export interface ReportResult {
+  textKey: string;
+  htmlKey: string;
+  messageId: string;
+  subject: string;
+}
+
+/** Where a day's report is kept: replaced by a re-analysis, like the insights. */
+export function reportKeys(date: string): { text: string; html: string } {
+  return { text: `reports/date=${date}/report.txt`, html: `reports/date=${date}/report.html` };
+}
+
+/** SNS takes 256 KB per message, attributes included; the HTML rides along only when it fits with room to spare. */
+const HTML_ATTRIBUTE_LIMIT_BYTES = 200 * 1024;
+
+/**
+ * Renders the day's report from its facts and insights, keeps both forms under `reports/`, and publishes the text to
+ * the report topic with the HTML (or, when too large, only its key) as message attributes for email subscribers.
+ */
+export async function generateReport(
+  bucket: string,
+  topicArn: string,
+  expectedStores: readonly string[],
+  event: ReportEvent,
+): Promise<ReportResult> {
+  const [facts, insights] = await Promise.all([
+    getJson<InsightFacts>(bucket, event.factsKey),
+    getJson<DailyInsights>(bucket, event.insightsKey),
+  ]);
+  const company = facts.company.find((c) => c.date === event.date);
+  if (!company) throw new ValidationError(`the facts of ${event.date} hold no company figures for that date`);
+  const report = renderReport({
+    date: event.date,
+    revision: event.revision,
+    company,
+    products: facts.products.find((p) => p.date === event.date),
+    insights,
+    expectedStores,
+    reportedStores: facts.stores.map((s) => s.store_id),
+  });
+  const keys = reportKeys(event.date);
+  await Promise.all([
+    putObject(bucket, keys.text, report.text, 'text/plain; charset=utf-8'),
+    putObject(bucket, keys.html, report.html, 'text/html; charset=utf-8'),
+  ]);
+  const fits = Buffer.byteLength(report.text) + Buffer.byteLength(report.html) <= HTML_ATTRIBUTE_LIMIT_BYTES;
+  const messageId = await publish(topicArn, report.subject, report.text, {
+    report_html_key: keys.html,
+    ...(fits ? { report_html: report.html } : {}),
+  });
+  return { textKey: keys.text, htmlKey: keys.html, messageId, subject: report.subject };
+}
