@@ -1,4 +1,4 @@
-import { defineHandler, Env, publish } from '@tillflow/aws';
+import { causeMessage, defineHandler, Env, publish } from '@tillflow/aws';
 
 export interface FailureEvent {
   workflow: string;
@@ -16,7 +16,7 @@ export const handler = defineHandler(
   },
   async (event: FailureEvent, { config, logger }) => {
     const error = event.error?.Error ?? 'UnknownError';
-    const cause = describeCause(event.error?.Cause);
+    const cause = causeMessage(event.error?.Cause);
     const message = [
       `Workflow: ${event.workflow}`,
       `Subject: ${event.subject ?? '(none)'}`,
@@ -28,14 +28,3 @@ export const handler = defineHandler(
     return { notified: true, messageId };
   },
 );
-
-/** Step Functions gives a Lambda error's cause as JSON text (`{"errorMessage": ...}`); keep the message. */
-function describeCause(cause: string | undefined): string {
-  if (!cause) return '(no cause given)';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    return parsed.errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
-}

@@ -6,64 +6,40 @@ import type { Platform } from './platform';
 import type { UploadResult } from './sample-upload';
 import type { ExecutionRecord } from './step-functions';
 
-/** What an upload-processor execution says of its file, read from its output (see {@link uploadOutcome}). */
+/** What an upload-processor execution says of its file: its final state's output (`Processed` or `FileRejected`). */
 export interface UploadOutcome {
   fileRejected: boolean;
-  acceptedLines?: number;
-  rejectedLines?: number;
+  acceptedLines: number;
+  rejectedLines: number;
+}
+
+/** Reads upload-processor's output: `{status: 'processed' | 'rejected', lines, accepted, rejected, …}`. */
+export function uploadOutcome(output: unknown): UploadOutcome {
+  const o = (output ?? {}) as { status?: unknown; accepted?: unknown; rejected?: unknown };
+  return {
+    fileRejected: o.status === 'rejected',
+    acceptedLines: typeof o.accepted === 'number' ? o.accepted : 0,
+    rejectedLines: typeof o.rejected === 'number' ? o.rejected : 0,
+  };
 }
 
 /** What a run of the platform did, for people: the CLI prints it after the sample data. */
 export interface RunSummary {
   uploads: { total: number; failed: UploadResult[] };
   files: { accepted: number; rejected: number; failed: number };
-  /** Undefined when the workflow's output does not report line counts. */
-  lines?: { accepted: number; rejected: number };
-  days: { date: string; reported: string[]; missing: string[]; analysisClaimed: boolean }[];
+  lines: { accepted: number; rejected: number };
+  /** Per business date: the stores reported, and how many daily-analysis executions succeeded for it. */
+  days: { date: string; reported: string[]; missing: string[]; analysisClaimed: boolean; analyses: number }[];
+  /** The daily report of the latest business date analysed, as published to the report topic. */
+  lastReport?: { subject: string; text: string };
   /** `retries`: Task attempts retried by a Retry, all executions together. */
   executions: { total: number; byMachine: Record<string, number>; failed: ExecutionRecord[]; retries: number };
   parquet: { dir: string; files: number };
   elapsedMs: number;
 }
 
-const ACCEPTED_NAMES = ['accepted', 'accepted_lines', 'acceptedLines'];
-const REJECTED_NAMES = ['rejected', 'rejected_lines', 'rejectedLines'];
-
-/**
- * Reads an upload-processor output for the file's outcome: upload-processor ends with `{status: 'processed' |
- * 'rejected', lines, accepted, rejected, …}`. Also read, at the top level or one object down: line counts named
- * `accepted_lines`/`acceptedLines` and `rejected_lines`/`rejectedLines`, and a file rejected whole as
- * `file_rejected`/`fileRejected: true` or `rejected: true`.
- */
-export function uploadOutcome(output: unknown): UploadOutcome {
-  const objects: Record<string, unknown>[] = [];
-  if (output !== null && typeof output === 'object' && !Array.isArray(output)) {
-    const top = output as Record<string, unknown>;
-    objects.push(top);
-    for (const value of Object.values(top)) {
-      if (value !== null && typeof value === 'object' && !Array.isArray(value))
-        objects.push(value as Record<string, unknown>);
-    }
-  }
-  const numberOf = (names: string[]): number | undefined => {
-    for (const o of objects) for (const n of names) if (typeof o[n] === 'number') return o[n] as number;
-    return undefined;
-  };
-  const fileRejected = objects.some(
-    (o) =>
-      (typeof o.status === 'string' && o.status.toLowerCase() === 'rejected') ||
-      o.file_rejected === true ||
-      o.fileRejected === true ||
-      o.rejected === true,
-  );
-  const acceptedLines = numberOf(ACCEPTED_NAMES);
-  const rejectedLines = numberOf(REJECTED_NAMES);
-  return {
-    fileRejected,
-    ...(acceptedLines !== undefined ? { acceptedLines } : {}),
-    ...(rejectedLines !== undefined ? { rejectedLines } : {}),
-  };
-}
+/** The report topic's name, as the platform names its SNS topics. */
+const REPORT_TOPIC = 'tillflow-daily-report';
 
 /** Gathers the summary of the executions started since the platform started. */
 export async function summarize(
@@ -73,7 +49,7 @@ export async function summarize(
   const executions = platform.executions();
   const uploadRuns = executions.filter((r) => r.machine === 'upload-processor');
   const files = { accepted: 0, rejected: 0, failed: 0 };
-  let lines: RunSummary['lines'] = { accepted: 0, rejected: 0 };
+  const lines = { accepted: 0, rejected: 0 };
   const dates = new Set<string>();
   for (const run of uploadRuns) {
     const key = keyOf(run);
@@ -86,12 +62,8 @@ export async function summarize(
     const outcome = uploadOutcome(parseJson(run.output));
     if (outcome.fileRejected) files.rejected++;
     else files.accepted++;
-    if (lines && outcome.acceptedLines !== undefined && outcome.rejectedLines !== undefined) {
-      lines.accepted += outcome.acceptedLines;
-      lines.rejected += outcome.rejectedLines;
-    } else if (!outcome.fileRejected) {
-      lines = undefined;
-    }
+    lines.accepted += outcome.acceptedLines;
+    lines.rejected += outcome.rejectedLines;
   }
 
   const documents = platform.documentClient();
@@ -105,8 +77,19 @@ export async function summarize(
       reported,
       missing: input.expectedStores.filter((s) => !reported.includes(s)),
       analysisClaimed: typeof out.Item?.analysis_claimed_at === 'string',
+      analyses: executions.filter(
+        (r) => r.machine === 'daily-analysis' && r.status === 'SUCCEEDED' && analysisDate(r) === date,
+      ).length,
     });
   }
+  const analysed = days.filter((d) => d.analyses > 0).map((d) => d.date);
+  const lastDate = analysed.at(-1);
+  const report = lastDate
+    ? platform
+        .messages(REPORT_TOPIC)
+        .filter((m) => m.subject?.startsWith(`Tillflow daily report ${lastDate}`))
+        .at(-1)
+    : undefined;
 
   const byMachine: Record<string, number> = {};
   for (const run of executions) byMachine[run.machine] = (byMachine[run.machine] ?? 0) + 1;
@@ -114,8 +97,9 @@ export async function summarize(
   return {
     uploads: { total: input.uploads.length, failed: input.uploads.filter((u) => !u.ok) },
     files,
-    ...(lines ? { lines } : {}),
+    lines,
     days,
+    ...(report ? { lastReport: { subject: report.subject ?? '', text: report.message } } : {}),
     executions: {
       total: executions.length,
       byMachine,
@@ -142,15 +126,15 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
     `  files       ${n(summary.files.accepted)} accepted, ${n(summary.files.rejected)} rejected, ` +
       `${n(summary.files.failed)} failed${failedUploads ? `, ${n(failedUploads)} not uploaded` : ''}`,
   );
-  out.push(
-    summary.lines
-      ? `  lines       ${n(summary.lines.accepted)} accepted, ${n(summary.lines.rejected)} rejected`
-      : '  lines       (the workflow output does not report line counts)',
-  );
+  out.push(`  lines       ${n(summary.lines.accepted)} accepted, ${n(summary.lines.rejected)} rejected`);
   summary.days.forEach((day, i) => {
     const expected = day.reported.length + day.missing.length;
     const missing = day.missing.length ? `, missing ${day.missing.join(' ')}` : '';
-    const claim = day.analysisClaimed ? ', analysis claimed' : '';
+    const claim = day.analyses
+      ? `, analysed ${day.analyses === 1 ? 'once' : `${day.analyses} times`}`
+      : day.analysisClaimed
+        ? ', analysis claimed'
+        : '';
     out.push(
       `  ${i === 0 ? 'stores' : '      '}      ${day.date} ${day.reported.length}/${expected}${missing}${claim}`,
     );
@@ -174,6 +158,7 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
   if (summary.executions.failed.length > 20)
     out.push(`              … and ${summary.executions.failed.length - 20} more`);
   for (const upload of summary.uploads.failed.slice(0, 20)) out.push(`  NOT SENT    ${upload.file}: ${upload.error}`);
+  if (summary.lastReport) out.push('', summary.lastReport.subject, '', summary.lastReport.text);
   return out.join('\n');
 }
 
@@ -182,6 +167,12 @@ function describeFailure(run: ExecutionRecord): string {
   const cause = parseJson(run.cause) as { errorType?: string; errorMessage?: string } | undefined;
   const detail = cause?.errorMessage ?? run.cause ?? '';
   return `${run.error ?? 'error'}${detail ? `: ${detail.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`;
+}
+
+/** The business date a daily-analysis execution was started for (`{date, revision, reason}`). */
+function analysisDate(run: ExecutionRecord): string | undefined {
+  const date = (parseJson(run.input) as { date?: unknown } | undefined)?.date;
+  return typeof date === 'string' ? date : undefined;
 }
 
 /** The S3 key an execution was started for, when its input is an S3 event. */

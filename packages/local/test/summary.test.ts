@@ -16,24 +16,8 @@ describe('uploadOutcome', () => {
     expect(uploadOutcome(rejected)).toEqual({ fileRejected: true, acceptedLines: 0, rejectedLines: 2 });
   });
 
-  it('reads line counts at the top level or one object down, in snake or camel case', () => {
-    expect(uploadOutcome({ accepted_lines: 10, rejected_lines: 3 })).toEqual({
-      fileRejected: false,
-      acceptedLines: 10,
-      rejectedLines: 3,
-    });
-    expect(uploadOutcome({ key: 'k', counts: { acceptedLines: 7, rejectedLines: 0 } })).toEqual({
-      fileRejected: false,
-      acceptedLines: 7,
-      rejectedLines: 0,
-    });
-  });
-
-  it('sees a file rejected whole', () => {
-    expect(uploadOutcome({ status: 'REJECTED', reason: 'empty file' }).fileRejected).toBe(true);
-    expect(uploadOutcome({ result: { fileRejected: true } }).fileRejected).toBe(true);
-    expect(uploadOutcome({ status: 'accepted' }).fileRejected).toBe(false);
-    expect(uploadOutcome(null)).toEqual({ fileRejected: false });
+  it('takes an output without counts as no lines', () => {
+    expect(uploadOutcome(null)).toEqual({ fileRejected: false, acceptedLines: 0, rejectedLines: 0 });
   });
 });
 
@@ -43,8 +27,9 @@ describe('formatSummary', () => {
     files: { accepted: 1, rejected: 1, failed: 1 },
     lines: { accepted: 1234, rejected: 3 },
     days: [
-      { date: '2025-10-29', reported: ['0001', '0002'], missing: [], analysisClaimed: true },
-      { date: '2025-10-30', reported: ['0001'], missing: ['0002'], analysisClaimed: false },
+      { date: '2025-10-28', reported: ['0001', '0002'], missing: [], analysisClaimed: true, analyses: 1 },
+      { date: '2025-10-29', reported: ['0001', '0002'], missing: [], analysisClaimed: true, analyses: 0 },
+      { date: '2025-10-30', reported: ['0001'], missing: ['0002'], analysisClaimed: false, analyses: 0 },
     ],
     executions: {
       total: 3,
@@ -75,13 +60,24 @@ describe('formatSummary', () => {
       'Processed 3 uploads in 12.3 s',
       '  files       1 accepted, 1 rejected, 1 failed',
       '  lines       1,234 accepted, 3 rejected',
-      '  stores      2025-10-29 2/2, analysis claimed',
+      '  stores      2025-10-28 2/2, analysed once',
+      '              2025-10-29 2/2, analysis claimed',
       '              2025-10-30 1/2, missing 0002',
       '  executions  3 (3 upload-processor), 1 failed, 2 task retries',
       '  parquet     2 files under .tillflow/s3/tillflow-local/processed/',
       '  FAILED      upload-processor/n1 (uploads/store_0002_2025-10-30.json): ValidationError: line 3: bad quantity',
     ]);
     expect(succeeded(summary)).toBe(false);
+    const withReport = {
+      ...summary,
+      lastReport: { subject: 'Tillflow daily report 2025-10-28', text: 'Net sales 1.00' },
+    };
+    expect(formatSummary(withReport, '/repo').split('\n').slice(-4)).toEqual([
+      '',
+      'Tillflow daily report 2025-10-28',
+      '',
+      'Net sales 1.00',
+    ]);
     expect(succeeded({ ...summary, executions: { ...summary.executions, failed: [] } })).toBe(true);
   });
 });
