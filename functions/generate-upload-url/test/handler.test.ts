@@ -1,27 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { type Platform, startPlatform } from '@tillflow/local';
+import { type Platform, startTestPlatform } from '@tillflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let platform: Platform;
-let stateDir: string;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'tillflow-fn-'));
-  platform = await startPlatform({
-    stateDir,
-    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0 },
-    inMemoryDynamoDB: true,
-    s3Rules: [],
-    schedules: [],
-  });
+  platform = await startTestPlatform({ s3Rules: [] });
 });
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 function post(body: string) {
   return fetch(`${platform.endpoints.api}/uploads`, {

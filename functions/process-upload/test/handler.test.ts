@@ -1,30 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parquetToRows } from '@tillflow/columnar';
-import { type Platform, startPlatform } from '@tillflow/local';
+import { type Platform, startTestPlatform } from '@tillflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadResult } from '../src/process';
 
 let platform: Platform;
-let stateDir: string;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'tillflow-fn-'));
   // No S3 rule: the test invokes the function itself, as the workflow would.
-  platform = await startPlatform({
-    stateDir,
-    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0 },
-    inMemoryDynamoDB: true,
-    s3Rules: [],
-    schedules: [],
-  });
+  platform = await startTestPlatform({ s3Rules: [] });
 });
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 const line = (tx: string, extra: object = {}) => ({
   transaction_id: tx,

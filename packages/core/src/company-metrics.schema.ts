@@ -1,7 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { PaymentMix } from './store-summary.schema';
-
-const Money = Type.Number({ description: 'a decimal amount with at most two decimals' });
+import { Money, PaymentMix } from './store-summary.schema';
 
 /** A store named with its net sales: how the best and worst store of a day are reported. */
 export const StoreStanding = Type.Object({ store_id: Type.String(), net_sales: Money });

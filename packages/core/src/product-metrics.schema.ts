@@ -1,6 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-
-const Money = Type.Number({ description: 'a decimal amount with at most two decimals' });
+import { Money } from './store-summary.schema';
 
 /** One product's figures over every row of every store of a day: what the top and bottom lists hold. */
 export const RankedProduct = Type.Object({

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-const Money = Type.Number({ description: 'a decimal amount with at most two decimals' });
+/** A decimal amount of money with at most two decimals (cents are exact in a DynamoDB number). */
+export const Money = Type.Number({ description: 'a decimal amount with at most two decimals' });
 
 export const PaymentFigures = Type.Object({ net_sales: Money, transactions: Type.Integer({ minimum: 0 }) });
 

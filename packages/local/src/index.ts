@@ -13,3 +13,4 @@ export * from './s3-events';
 export * from './scheduler';
 export * from './sns';
 export * from './step-functions';
+export * from './testing';

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,7 +14,7 @@ import {
   validateRecords,
 } from '@tillflow/core';
 import type { SampleFile } from '../../../scripts/sample-data';
-import { type Platform, type PlatformOptions, REPO_ROOT, startPlatform } from '../src';
+import { type Platform, type PlatformOptions, REPO_ROOT, startTestPlatform } from '../src';
 
 /**
  * Helpers of the daily-analysis integration tests: a platform on free ports with the real functions and state
@@ -25,16 +24,8 @@ import { type Platform, type PlatformOptions, REPO_ROOT, startPlatform } from '.
 export const STORES = Array.from({ length: 11 }, (_, i) => String(i + 1).padStart(4, '0'));
 
 export async function startAnalysisPlatform(options: Partial<PlatformOptions> = {}): Promise<Platform> {
-  return startPlatform({
-    stateDir: mkdtempSync(join(tmpdir(), 'tillflow-analysis-')),
-    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0 },
-    inMemoryDynamoDB: true,
-    expectedStores: STORES,
-    retryIntervalMs: 10,
-    // The cut-off runs when a test invokes it, at the instant it names, never by the wall clock.
-    schedules: [],
-    ...options,
-  });
+  // The cut-off runs when a test invokes it, at the instant it names, never by the wall clock.
+  return startTestPlatform({ expectedStores: STORES, ...options });
 }
 
 /** A committed sample store file, as text. */

@@ -80,8 +80,10 @@ describe('S3 events', () => {
     expect(JSON.parse(run.output ?? '')).toEqual({
       key: 'uploads/store_0001_2025-10-29.json',
       etag: put.ETag?.replaceAll('"', ''),
-      accepted_lines: 3,
-      rejected_lines: 0,
+      status: 'processed',
+      lines: 3,
+      accepted: 3,
+      rejected: 0,
     });
   });
 
@@ -313,7 +315,7 @@ describe('HTTP API', () => {
     const run = platform.executions({ machine: 'upload-processor' }).at(-1)!;
     expect(JSON.parse(run.output ?? '')).toMatchObject({
       key: 'uploads/store_0002_2025-10-30.json',
-      accepted_lines: 2,
+      accepted: 2,
     });
     const stored = await platform
       .s3Client()

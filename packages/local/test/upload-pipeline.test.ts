@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parquetToRows } from '@tillflow/columnar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, REPO_ROOT, startPlatform } from '../src';
+import { type Platform, REPO_ROOT, startTestPlatform } from '../src';
 
 /**
  * Phase 1 end to end on the local platform: the real handlers through the real upload-processor.asl.json, S3 and
@@ -15,7 +14,6 @@ import { type Platform, REPO_ROOT, startPlatform } from '../src';
 const STORES = Array.from({ length: 11 }, (_, i) => String(i + 1).padStart(4, '0'));
 const sampleDir = join(REPO_ROOT, 'sample-data');
 let platform: Platform;
-let stateDir: string;
 
 interface Line {
   transaction_id: string;
@@ -116,22 +114,9 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'tillflow-phase1-'));
-  platform = await startPlatform({
-    stateDir,
-    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0 },
-    inMemoryDynamoDB: true,
-    expectedStores: STORES,
-    retryIntervalMs: 10,
-    // Phase 1 only: the claim is what these tests look at, not the analysis it starts.
-    schedules: [],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  platform = await startTestPlatform({ expectedStores: STORES });
 });
+afterAll(() => platform?.stop());
 
 describe('upload pipeline', () => {
   const date = '2025-10-27';
