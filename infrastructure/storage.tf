@@ -138,6 +138,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "data" {
     }
   }
 
+  rule {
+    id     = "expire-analysis-intermediates"
+    status = "Enabled"
+
+    filter {
+      prefix = "analysis/"
+    }
+
+    # The daily analysis passes its steps' results through these files (one set per revision); what lasts is in
+    # DynamoDB, reports/ and quicksight/, so a month is plenty for investigating a run.
+    expiration {
+      days = 35
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.data]
 }
 
