@@ -60,7 +60,7 @@ locals {
   # Every function, declared once: handler settings, the workflows whose state machine may invoke it, its own
   # environment, and the only IAM statements its role gets (besides writing its own logs and X-Ray traces, added in
   # functions.tf). A statement with `enabled = false` is left out. Each name must be a package under functions/,
-  # built by `turbo run package` into dist/functions/<name>.zip (checked by test/consistency.test.ts).
+  # built by `turbo run package` into dist/functions/<name>.zip (checked by test/functions.test.ts).
   upload_functions = {
     "generate-upload-url" = {
       description     = "API POST /uploads: a presigned PUT for one store file under uploads/."
@@ -171,9 +171,7 @@ locals {
     }
   }
 
-  # Phase 2 (daily-analysis workflow). Deployed, together with the daily-analysis state machine and its schedule,
-  # once daily_analysis_packaged is true, which the consistency test demands as soon as these packages exist.
-  daily_analysis_packaged = true
+  # The daily-analysis workflow's functions, and trigger-daily-analysis, which the daily cut-off schedule invokes.
   analysis_functions = {
     "get-store-summaries" = {
       description     = "Gathers the store-day summaries of a business date (GSI1) and their history into the day's facts."
@@ -344,10 +342,7 @@ locals {
     }
   }
 
-  functions = merge(
-    local.upload_functions,
-    { for name, fn in local.analysis_functions : name => fn if local.daily_analysis_packaged },
-  )
+  functions = merge(local.upload_functions, local.analysis_functions)
 
   # Memory and timeout after var.function_overrides.
   function_sizes = {
@@ -359,17 +354,14 @@ locals {
 
   # The state machines, each from its ASL file in state-machines/. A workflow's role may invoke only the functions
   # that list it in `workflows`.
-  all_workflows = {
+  workflows = {
     "upload-processor" = {
       definition = "upload-processor.asl.json"
-      phase      = "upload"
     }
     "daily-analysis" = {
       definition = "daily-analysis.asl.json"
-      phase      = "analysis"
     }
   }
-  workflows = { for name, wf in local.all_workflows : name => wf if wf.phase == "upload" || local.daily_analysis_packaged }
 
   # API routes (HTTP API, Lambda proxy), keyed by a name safe for statement ids.
   api_routes = {

@@ -241,15 +241,12 @@ data "aws_iam_policy_document" "scheduler_assume" {
 }
 
 resource "aws_iam_role" "daily_analysis_schedule" {
-  count              = local.daily_analysis_packaged ? 1 : 0
   name               = "${var.project_name}-scheduler-daily-analysis"
   description        = "Lets the daily cut-off schedule invoke trigger-daily-analysis"
   assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
 }
 
 data "aws_iam_policy_document" "daily_analysis_schedule" {
-  count = local.daily_analysis_packaged ? 1 : 0
-
   statement {
     sid     = "InvokeTrigger"
     actions = ["lambda:InvokeFunction"]
@@ -261,14 +258,12 @@ data "aws_iam_policy_document" "daily_analysis_schedule" {
 }
 
 resource "aws_iam_role_policy" "daily_analysis_schedule" {
-  count  = local.daily_analysis_packaged ? 1 : 0
   name   = "invoke-trigger-daily-analysis"
-  role   = aws_iam_role.daily_analysis_schedule[0].id
-  policy = data.aws_iam_policy_document.daily_analysis_schedule[0].json
+  role   = aws_iam_role.daily_analysis_schedule.id
+  policy = data.aws_iam_policy_document.daily_analysis_schedule.json
 }
 
 resource "aws_scheduler_schedule" "daily_analysis" {
-  count                        = local.daily_analysis_packaged ? 1 : 0
   name                         = "${var.project_name}-daily-analysis"
   description                  = "Daily cut-off: analyses the business days where some stores never reported."
   schedule_expression          = var.daily_analysis_schedule
@@ -281,7 +276,7 @@ resource "aws_scheduler_schedule" "daily_analysis" {
 
   target {
     arn      = aws_lambda_function.function["trigger-daily-analysis"].arn
-    role_arn = aws_iam_role.daily_analysis_schedule[0].arn
+    role_arn = aws_iam_role.daily_analysis_schedule.arn
     # The shape of a scheduled event (id, time) with the scheduled instant, not the invocation time, so that a retried
     # or late run works out the same business days.
     input = jsonencode({ id = "<aws.scheduler.execution-id>", time = "<aws.scheduler.scheduled-time>" })

@@ -43,11 +43,9 @@ describe('the function map and functions/', () => {
     expect(Object.keys(deployed).sort()).toEqual(packages);
   });
 
-  it('merges the analysis functions into local.functions exactly when daily_analysis_packaged is set', () => {
-    const expression = (module.locals.functions as string).replace(/\s+/g, ' ');
-    expect(expression).toBe(
-      '${merge( local.upload_functions, { for name, fn in local.analysis_functions : name => fn if local.daily_analysis_packaged }, )}',
-    );
+  it('merges the analysis functions into local.functions unconditionally, with no name in both halves', () => {
+    expect(module.locals.functions).toBe('${merge(local.upload_functions, local.analysis_functions)}');
+    expect(module.locals).not.toHaveProperty('daily_analysis_packaged');
     const names = new Set([...Object.keys(maps.upload), ...Object.keys(maps.analysis)]);
     expect(names.size).toBe(Object.keys(maps.upload).length + Object.keys(maps.analysis).length);
   });
@@ -61,7 +59,7 @@ describe('the function map and functions/', () => {
   });
 
   it('gives every entry a description, a workable size and only known workflows', () => {
-    const workflows = Object.keys(module.locals.all_workflows as Body);
+    const workflows = Object.keys(module.locals.workflows as Body);
     for (const [name, fn] of Object.entries({ ...maps.upload, ...maps.analysis })) {
       expect(fn.description.length, name).toBeGreaterThan(10);
       expect(fn.description.length, name).toBeLessThanOrEqual(256);

@@ -141,13 +141,11 @@ function functionMap(module: TerraformModule, local: string): Record<string, Fun
   return entries;
 }
 
-/** The two halves of the function map and the switch that merges the second into `local.functions`. */
+/** The two halves of the function map, and `deployed`: both merged, as `local.functions` merges them. */
 export function functionMaps(module: TerraformModule) {
-  const packaged = module.locals.daily_analysis_packaged;
-  if (typeof packaged !== 'boolean') throw new Error('local.daily_analysis_packaged must be a literal true or false');
   const upload = functionMap(module, 'upload_functions');
   const analysis = functionMap(module, 'analysis_functions');
-  return { upload, analysis, packaged, deployed: packaged ? { ...upload, ...analysis } : upload };
+  return { upload, analysis, deployed: { ...upload, ...analysis } };
 }
 
 /** The package folders under functions/ (a folder with a package.json). */

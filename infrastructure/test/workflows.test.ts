@@ -15,7 +15,6 @@ import {
 
 interface Workflow {
   definition: string;
-  phase: 'upload' | 'analysis';
 }
 
 let module: TerraformModule;
@@ -25,16 +24,8 @@ let workflows: Record<string, Workflow>;
 beforeAll(async () => {
   module = await loadModule();
   maps = functionMaps(module);
-  workflows = module.locals.all_workflows as Record<string, Workflow>;
+  workflows = module.locals.workflows as Record<string, Workflow>;
 });
-
-/**
- * The functions Terraform declares whenever this workflow's state machine is deployed: the daily-analysis machine
- * exists only together with the analysis functions, so its ASL is checked against both halves of the map.
- */
-function functionsWith(workflow: Workflow): Record<string, FunctionEntry> {
-  return workflow.phase === 'analysis' ? { ...maps.upload, ...maps.analysis } : maps.deployed;
-}
 
 function aslFiles(): string[] {
   return existsSync(STATE_MACHINES_DIR) ? readdirSync(STATE_MACHINES_DIR).filter((f) => f.endsWith('.asl.json')) : [];
@@ -42,7 +33,7 @@ function aslFiles(): string[] {
 
 function workflowOf(file: string): [string, Workflow] {
   const found = Object.entries(workflows).find(([, wf]) => wf.definition === file);
-  if (!found) throw new Error(`state-machines/${file} is not the definition of any workflow in local.all_workflows`);
+  if (!found) throw new Error(`state-machines/${file} is not the definition of any workflow in local.workflows`);
   return found;
 }
 
@@ -100,30 +91,27 @@ describe('state machine definitions', () => {
   });
 
   it('has the definition of every workflow Terraform deploys', () => {
-    const deployed = Object.entries(workflows).filter(
-      ([, wf]) => wf.phase === 'upload' || module.locals.daily_analysis_packaged === true,
-    );
-    expect(deployed.length).toBeGreaterThan(0);
-    for (const [name, wf] of deployed) expect(existsSync(join(STATE_MACHINES_DIR, wf.definition)), name).toBe(true);
+    expect(Object.keys(workflows).length).toBeGreaterThan(0);
+    for (const [name, wf] of Object.entries(workflows))
+      expect(existsSync(join(STATE_MACHINES_DIR, wf.definition)), name).toBe(true);
   });
 
   it('fills every ${...} of every ASL file from the one map templatefile() is given', () => {
     for (const file of aslFiles()) {
-      const [, workflow] = workflowOf(file);
       const text = readFileSync(join(STATE_MACHINES_DIR, file), 'utf8');
       // templatefile() would read %{ as a directive.
       expect(text, file).not.toContain('%{');
       const used = [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] as string);
       expect(used.length, file).toBeGreaterThan(0);
-      const supplied = suppliedPlaceholders(functionsWith(workflow));
+      const supplied = suppliedPlaceholders(maps.deployed);
       for (const name of used) expect(supplied.has(name), `${file} uses \${${name}}`).toBe(true);
     }
   });
 
   it('invokes from every Task a declared function that lists the workflow, or a topic of the template', () => {
     for (const file of aslFiles()) {
-      const [name, workflow] = workflowOf(file);
-      const functions = functionsWith(workflow);
+      const [name] = workflowOf(file);
+      const functions = maps.deployed;
       const byPlaceholder = new Map(Object.keys(functions).map((fn) => [arnPlaceholder(fn), fn]));
       const asl = JSON.parse(readFileSync(join(STATE_MACHINES_DIR, file), 'utf8')) as Body;
       const found = tasks(asl.States as Record<string, Body>);
@@ -154,8 +142,7 @@ describe('state machine definitions', () => {
 
   it('keeps each Lambda timeout below the TimeoutSeconds of the Tasks that call it', () => {
     for (const file of aslFiles()) {
-      const [, workflow] = workflowOf(file);
-      const functions = functionsWith(workflow);
+      const functions = maps.deployed;
       const byPlaceholder = new Map(Object.keys(functions).map((fn) => [arnPlaceholder(fn), fn]));
       const asl = JSON.parse(readFileSync(join(STATE_MACHINES_DIR, file), 'utf8')) as Body;
       for (const { path, state } of tasks(asl.States as Record<string, Body>)) {
@@ -188,16 +175,27 @@ describe('aws_sfn_state_machine.workflow', () => {
     });
   });
 
-  it('deploys the daily-analysis machine only with its functions', () => {
-    expect(String(module.locals.workflows)).toBe(
-      '${{ for name, wf in local.all_workflows : name => wf if wf.phase == "upload" || local.daily_analysis_packaged }}',
-    );
-    expect(workflows['upload-processor']).toEqual({ definition: 'upload-processor.asl.json', phase: 'upload' });
-    expect(workflows['daily-analysis']).toEqual({ definition: 'daily-analysis.asl.json', phase: 'analysis' });
-    for (const resource of ['aws_scheduler_schedule.daily_analysis', 'aws_iam_role.daily_analysis_schedule']) {
-      const [type, name] = resource.split('.') as [string, string];
-      expect(block(module, 'resource', type, name).count, resource).toBe('${local.daily_analysis_packaged ? 1 : 0}');
+  it('always deploys both machines and the daily cut-off schedule, which enable_scheduled_analysis only pauses', () => {
+    expect(workflows).toEqual({
+      'upload-processor': { definition: 'upload-processor.asl.json' },
+      'daily-analysis': { definition: 'daily-analysis.asl.json' },
+    });
+    for (const address of [
+      'resource.aws_scheduler_schedule.daily_analysis',
+      'resource.aws_iam_role.daily_analysis_schedule',
+      'resource.aws_iam_role_policy.daily_analysis_schedule',
+      'data.aws_iam_policy_document.daily_analysis_schedule',
+    ]) {
+      const [kind, type, name] = address.split('.') as ['resource' | 'data', string, string];
+      expect(block(module, kind, type, name), address).not.toHaveProperty('count');
     }
+    const schedule = block(module, 'resource', 'aws_scheduler_schedule', 'daily_analysis');
+    expect(schedule.state).toBe('${var.enable_scheduled_analysis ? "ENABLED" : "DISABLED"}');
+    expect(nested(schedule, 'target')[0]?.role_arn).toBe('${aws_iam_role.daily_analysis_schedule.arn}');
+    expect(block(module, 'resource', 'aws_iam_role_policy', 'daily_analysis_schedule')).toMatchObject({
+      role: '${aws_iam_role.daily_analysis_schedule.id}',
+      policy: '${data.aws_iam_policy_document.daily_analysis_schedule.json}',
+    });
   });
 
   it('names the daily-analysis machine as the ARN built for its starters expects', () => {
