@@ -22,22 +22,33 @@ export const ProductFigures = Type.Object({
 });
 export type ProductFigures = Static<typeof ProductFigures>;
 
-/** The figures of one store-day (`shared/DESIGN.md`, Metric definitions), computed from its accepted rows. */
-export const StoreDayFigures = Type.Object({
-  store_id: Type.String(),
-  date: Type.String(),
+/**
+ * The sales figures a store-day and the company's day share (`shared/DESIGN.md`, Metric definitions): one definition,
+ * so that company figures are the same figures summed over stores.
+ */
+export const SalesFigures = Type.Object({
   gross_sales: Money,
   discounts: Money,
   net_sales: Money,
   transactions: Type.Integer({ minimum: 0 }),
   items: Type.Integer({ minimum: 0 }),
   lines: Type.Integer({ minimum: 0 }),
+  /** net_sales / transactions, recomputed from the sums (never an average of averages). */
   avg_basket: Money,
+  /** items / transactions, four decimals. */
   units_per_transaction: Type.Number({ minimum: 0 }),
   payment_mix: PaymentMix,
-  top_products: Type.Array(ProductFigures, { maxItems: 10 }),
+  /** Net sales per local hour 0–23. */
   hourly: Type.Array(Money, { minItems: 24, maxItems: 24 }),
 });
+export type SalesFigures = Static<typeof SalesFigures>;
+
+/** The figures of one store-day (`shared/DESIGN.md`, Metric definitions), computed from its accepted rows. */
+export const StoreDayFigures = Type.Composite([
+  Type.Object({ store_id: Type.String(), date: Type.String() }),
+  SalesFigures,
+  Type.Object({ top_products: Type.Array(ProductFigures, { maxItems: 10 }) }),
+]);
 export type StoreDayFigures = Static<typeof StoreDayFigures>;
 
 /** A store summary as stored in DynamoDB and returned by the API: the figures plus where they came from. */
