@@ -1,4 +1,4 @@
-import { defineHandler, Env } from '@tillflow/aws';
+import { defineHandler, Env, idempotentBy } from '@tillflow/aws';
 import { type CheckResult, type CheckStoresEvent, checkAllStores } from './check';
 
 /**
@@ -15,7 +15,7 @@ export const handler = defineHandler(
       DAILY_ANALYSIS_STATE_MACHINE_ARN: Env.DAILY_ANALYSIS_STATE_MACHINE_ARN,
     },
     correlationId: (e: CheckStoresEvent) => `${e.sourceKey}#${e.etag}`,
-    idempotency: { eventKey: '[sourceKey, etag]' },
+    idempotency: idempotentBy('[sourceKey, etag]'),
   },
   async (event: CheckStoresEvent, { config, logger }): Promise<CheckResult> => {
     const result = await checkAllStores(

@@ -24,7 +24,7 @@ export const handler = defineHandler(
       ...(config.INSIGHTS_PROVIDER === 'bedrock'
         ? {
             bedrock: {
-              client: bedrockRuntimeClient(),
+              client: await bedrockRuntimeClient(),
               ...(config.BEDROCK_MODEL_ID ? { modelId: config.BEDROCK_MODEL_ID } : {}),
             },
           }

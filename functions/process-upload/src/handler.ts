@@ -1,4 +1,4 @@
-import { defineHandler, Env } from '@tillflow/aws';
+import { defineHandler, Env, idempotentBy } from '@tillflow/aws';
 import { processUpload, type UploadEvent } from './process';
 
 /**
@@ -11,7 +11,7 @@ export const handler = defineHandler(
     name: 'process-upload',
     config: { BUCKET_NAME: Env.BUCKET_NAME },
     correlationId: (e: UploadEvent) => `${e.key}#${e.etag}`,
-    idempotency: { eventKey: '[key, etag]' },
+    idempotency: idempotentBy('[key, etag]'),
   },
   async (event: UploadEvent, { config, logger }) => {
     const result = await processUpload(event, config.BUCKET_NAME);

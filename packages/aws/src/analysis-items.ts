@@ -1,5 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   addDays,
   type CompanyDayFigures,
@@ -10,7 +8,7 @@ import {
   type TableKey,
 } from '@tillflow/core';
 import type { DailyInsights } from '@tillflow/insights';
-import { documentClient } from './clients/dynamodb';
+import { documentClient, isConditionalCheckFailed } from './clients/dynamodb';
 import { queryAll } from './table-query';
 
 /** Attributes the table adds to a day's analysis item; not part of the figures. */
@@ -29,7 +27,8 @@ async function putRevisioned(
   revision: number,
 ): Promise<boolean> {
   try {
-    await documentClient().send(
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    await (await documentClient()).send(
       new PutCommand({
         TableName: table,
         Item: { ...body, ...key, entity, analysis_revision: revision, updated_at: new Date().toISOString() },
@@ -39,13 +38,16 @@ async function putRevisioned(
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
 }
 
 async function getBody<T>(table: string, key: TableKey): Promise<T | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: table, Key: { PK: key.PK, SK: key.SK } }));
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  const out = await (await documentClient()).send(
+    new GetCommand({ TableName: table, Key: { PK: key.PK, SK: key.SK } }),
+  );
   return out.Item ? (withoutBookkeeping(out.Item) as T) : undefined;
 }
 

@@ -9,6 +9,7 @@ export * from './config';
 export * from './errors';
 export * from './handler';
 export * from './http';
+export * from './idempotency';
 export * from './observability';
 export * from './s3';
 export * from './sales-table';

@@ -1,5 +1,3 @@
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NotFoundError } from '@tillflow/core';
 import { s3Client } from './clients/s3';
 
@@ -12,7 +10,8 @@ export interface StoredObject {
 /** Reads a whole object. A missing key is a NotFoundError (not retried). */
 export async function getObject(bucket: string, key: string): Promise<StoredObject> {
   try {
-    const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const out = await (await s3Client()).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const body = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
     return { body, etag: stripQuotes(out.ETag ?? ''), ...(out.LastModified ? { lastModified: out.LastModified } : {}) };
   } catch (error) {
@@ -29,14 +28,16 @@ export async function putObject(
 ): Promise<{ etag: string }> {
   // Stated, not inferred: the SDK infers no length for an empty body and then warns about a stream of unknown length.
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  const out = await s3Client().send(
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const out = await (await s3Client()).send(
     new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: length }),
   );
   return { etag: stripQuotes(out.ETag ?? '') };
 }
 
 export async function deleteObject(bucket: string, key: string): Promise<void> {
-  await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  await (await s3Client()).send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
 
 export interface ListedObject {
@@ -48,10 +49,11 @@ export interface ListedObject {
 
 /** Every object under `prefix`, following continuation tokens. */
 export async function listObjects(bucket: string, prefix: string): Promise<ListedObject[]> {
+  const [{ ListObjectsV2Command }, s3] = await Promise.all([import('@aws-sdk/client-s3'), s3Client()]);
   const found: ListedObject[] = [];
   let token: string | undefined;
   do {
-    const page = await s3Client().send(
+    const page = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
     );
     for (const o of page.Contents ?? []) {
@@ -73,7 +75,11 @@ export async function listObjects(bucket: string, prefix: string): Promise<Liste
  * header, so the URL cannot write another key or another type.
  */
 export async function presignPut(bucket: string, key: string, contentType: string, expiresIn: number): Promise<string> {
-  return getSignedUrl(s3Client(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), {
+  const [{ PutObjectCommand }, { getSignedUrl }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/s3-request-presigner'),
+  ]);
+  return getSignedUrl(await s3Client(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), {
     expiresIn,
     signableHeaders: new Set(['content-type']),
   });
@@ -81,7 +87,11 @@ export async function presignPut(bucket: string, key: string, contentType: strin
 
 /** A presigned GET for `key`. */
 export async function presignGet(bucket: string, key: string, expiresIn: number): Promise<string> {
-  return getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  const [{ GetObjectCommand }, { getSignedUrl }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/s3-request-presigner'),
+  ]);
+  return getSignedUrl(await s3Client(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
 }
 
 /** ETags come quoted from S3 (`"abc"`); events carry them bare. Compare them bare. */

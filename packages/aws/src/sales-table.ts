@@ -1,7 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays, dayStatusKey, type StoreDay, type StoreSummary, storeSummaryKey } from '@tillflow/core';
-import { documentClient } from './clients/dynamodb';
+import { documentClient, isConditionalCheckFailed } from './clients/dynamodb';
 import { queryAll } from './table-query';
 
 /**
@@ -26,7 +24,8 @@ export interface SummaryWrite {
 export async function putStoreSummary(table: string, summary: StoreSummary, sequencer: string): Promise<SummaryWrite> {
   const key = storeSummaryKey({ storeId: summary.store_id, date: summary.date });
   try {
-    const out = await documentClient().send(
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const out = await (await documentClient()).send(
       new PutCommand({
         TableName: table,
         Item: { ...key, entity: 'STORE_SUMMARY', ...summary, source_sequencer: normalizeSequencer(sequencer) },
@@ -38,14 +37,15 @@ export async function putStoreSummary(table: string, summary: StoreSummary, sequ
     const old = out.Attributes as Partial<StoreSummary> | undefined;
     return { replaced: Boolean(old && old.source_etag !== summary.source_etag), stale: false };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return { replaced: false, stale: true };
+    if (isConditionalCheckFailed(error)) return { replaced: false, stale: true };
     throw error;
   }
 }
 
 export async function getStoreSummary(table: string, storeDay: StoreDay): Promise<StoreSummary | undefined> {
   const { PK, SK } = storeSummaryKey(storeDay);
-  const out = await documentClient().send(new GetCommand({ TableName: table, Key: { PK, SK } }));
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  const out = await (await documentClient()).send(new GetCommand({ TableName: table, Key: { PK, SK } }));
   return out.Item ? toStoreSummary(out.Item) : undefined;
 }
 
@@ -131,7 +131,8 @@ export async function recordStoreReported(
 ): Promise<StoreReported> {
   // The item as it was, so that the caller learns whether this store is new for the day; the update touches only the
   // reported set and bookkeeping, so the new status is the old one plus this store.
-  const out = await documentClient().send(
+  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  const out = await (await documentClient()).send(
     new UpdateCommand({
       TableName: table,
       Key: dayStatusKey(date),
@@ -148,7 +149,8 @@ export async function recordStoreReported(
 }
 
 export async function getDayStatus(table: string, date: string): Promise<DayStatus | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: table, Key: dayStatusKey(date) }));
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  const out = await (await documentClient()).send(new GetCommand({ TableName: table, Key: dayStatusKey(date) }));
   return out.Item ? toDayStatus(date, out.Item) : undefined;
 }
 
@@ -158,7 +160,8 @@ export async function getDayStatus(table: string, date: string): Promise<DayStat
  */
 export async function claimDailyAnalysis(table: string, date: string, at: string, by: string): Promise<boolean> {
   try {
-    await documentClient().send(
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await (await documentClient()).send(
       new UpdateCommand({
         TableName: table,
         Key: dayStatusKey(date),
@@ -169,7 +172,7 @@ export async function claimDailyAnalysis(table: string, date: string, at: string
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
 }
@@ -180,7 +183,8 @@ export async function claimDailyAnalysis(table: string, date: string, at: string
  * recorded so that a retry of the same upload can find the revision it asked for instead of asking again.
  */
 export async function requestReanalysis(table: string, date: string, at: string, by: string): Promise<number> {
-  const out = await documentClient().send(
+  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  const out = await (await documentClient()).send(
     new UpdateCommand({
       TableName: table,
       Key: dayStatusKey(date),

@@ -1,4 +1,3 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { snsClient } from './clients/sns';
 
 /** SNS limits a subject to 100 printable ASCII characters, without line breaks. */
@@ -19,7 +18,8 @@ export async function publish(
   const messageAttributes = Object.fromEntries(
     Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
   );
-  const out = await snsClient().send(
+  const { PublishCommand } = await import('@aws-sdk/client-sns');
+  const out = await (await snsClient()).send(
     new PublishCommand({
       TopicArn: topicArn,
       Subject: subjectLine(subject),

@@ -1,4 +1,3 @@
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from './clients/sfn';
 
 export interface StartedExecution {
@@ -19,12 +18,14 @@ export interface StartedExecution {
  */
 export async function startExecution(stateMachineArn: string, name: string, input: unknown): Promise<StartedExecution> {
   try {
-    const out = await sfnClient().send(
+    const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+    const out = await (await sfnClient()).send(
       new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
     );
     return { executionArn: out.executionArn ?? executionArnOf(stateMachineArn, name), started: true };
   } catch (error) {
-    if (error instanceof ExecutionAlreadyExists || (error as Error).name === 'ExecutionAlreadyExists') {
+    // By name, which the SDK gives its ExecutionAlreadyExists class: no import of the SDK module to check.
+    if ((error as Error).name === 'ExecutionAlreadyExists') {
       return { executionArn: executionArnOf(stateMachineArn, name), started: false };
     }
     throw error;

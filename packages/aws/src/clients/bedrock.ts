@@ -1,13 +1,12 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { tracer } from '../observability';
-
-let bedrock: BedrockRuntimeClient | undefined;
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { traced } from '../observability';
+import { once } from '../once';
 
 /**
  * Bedrock Runtime (Converse). One attempt per call: the insights provider retries throttling itself with full
  * jitter, and the SDK's own retries would multiply its attempts.
  */
-export function bedrockRuntimeClient(): BedrockRuntimeClient {
-  if (!bedrock) bedrock = tracer.captureAWSv3Client(new BedrockRuntimeClient({ maxAttempts: 1 }));
-  return bedrock;
-}
+export const bedrockRuntimeClient: () => Promise<BedrockRuntimeClient> = once(async () => {
+  const { BedrockRuntimeClient } = await import('@aws-sdk/client-bedrock-runtime');
+  return traced(new BedrockRuntimeClient({ maxAttempts: 1 }));
+});

@@ -1,19 +1,24 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '../observability';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../observability';
+import { once } from '../once';
 
-let dynamo: DynamoDBClient | undefined;
-let documents: DynamoDBDocumentClient | undefined;
+/** DynamoDB. */
+export const dynamoClient: () => Promise<DynamoDBClient> = once(async () => {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  return traced(new DynamoDBClient({}));
+});
 
-export function dynamoClient(): DynamoDBClient {
-  if (!dynamo) dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
-  return dynamo;
-}
+/** DynamoDB with plain JavaScript values in and out, over {@link dynamoClient}. */
+export const documentClient: () => Promise<DynamoDBDocumentClient> = once(async () => {
+  const [{ DynamoDBDocumentClient }, client] = await Promise.all([import('@aws-sdk/lib-dynamodb'), dynamoClient()]);
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+});
 
-/** DynamoDB with plain JavaScript values in and out. */
-export function documentClient(): DynamoDBDocumentClient {
-  if (!documents) {
-    documents = DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } });
-  }
-  return documents;
+/**
+ * Whether a write was refused by its ConditionExpression. By the error's name, which the SDK gives its
+ * `ConditionalCheckFailedException` class, so that checking needs no import of the SDK module.
+ */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -1,9 +1,9 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { tracer } from '../observability';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { traced } from '../observability';
+import { once } from '../once';
 
-let sfn: SFNClient | undefined;
-
-export function sfnClient(): SFNClient {
-  if (!sfn) sfn = tracer.captureAWSv3Client(new SFNClient({}));
-  return sfn;
-}
+/** Step Functions. */
+export const sfnClient: () => Promise<SFNClient> = once(async () => {
+  const { SFNClient } = await import('@aws-sdk/client-sfn');
+  return traced(new SFNClient({}));
+});

@@ -1,9 +1,9 @@
-import { SNSClient } from '@aws-sdk/client-sns';
-import { tracer } from '../observability';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { traced } from '../observability';
+import { once } from '../once';
 
-let sns: SNSClient | undefined;
-
-export function snsClient(): SNSClient {
-  if (!sns) sns = tracer.captureAWSv3Client(new SNSClient({}));
-  return sns;
-}
+/** SNS. */
+export const snsClient: () => Promise<SNSClient> = once(async () => {
+  const { SNSClient } = await import('@aws-sdk/client-sns');
+  return traced(new SNSClient({}));
+});
