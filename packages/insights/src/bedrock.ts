@@ -1,8 +1,7 @@
-import {
+import type {
   BedrockRuntimeClient,
-  ConverseCommand,
-  type ConverseCommandInput,
-  type ConverseCommandOutput,
+  ConverseCommandInput,
+  ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { PAYMENT_METHODS } from '@tillflow/core';
 import {
@@ -76,7 +75,8 @@ const silent: InsightsLogger = { info: () => {}, warn: () => {} };
 export function createBedrockProvider(options: BedrockProviderOptions = {}): InsightsProvider {
   const env = options.env ?? process.env;
   const modelId = options.modelId ?? (env.BEDROCK_MODEL_ID?.trim() || DEFAULT_BEDROCK_MODEL_ID);
-  const client = options.client ?? new BedrockRuntimeClient({ maxAttempts: 1 });
+  // The SDK loads on the first call, not at import: a cold start of a statistical-only deployment never pays for it.
+  let client: BedrockRuntimeClient | undefined = options.client;
   const logger = options.logger ?? silent;
   const settings = {
     maxAttempts: options.maxAttempts ?? 4,
@@ -94,9 +94,11 @@ export function createBedrockProvider(options: BedrockProviderOptions = {}): Ins
       messages: [{ role: 'user', content: [{ text: prompt.user }] }],
       inferenceConfig: { temperature: 0, maxTokens: options.maxTokens ?? 2048 },
     };
+    const sdk = await import('@aws-sdk/client-bedrock-runtime');
+    client ??= new sdk.BedrockRuntimeClient({ maxAttempts: 1 });
     for (let attempt = 1; ; attempt++) {
       try {
-        const output = await client.send(new ConverseCommand(input), {
+        const output = await client.send(new sdk.ConverseCommand(input), {
           abortSignal: AbortSignal.timeout(settings.timeoutMs),
         });
         const inputTokens = output.usage?.inputTokens ?? 0;
