@@ -82,13 +82,3 @@ export function parseTimestamp(text: string): LocalTimestamp | undefined {
   const epochMs = Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offsetMinutes * 60_000;
   return { epochMs, offsetMinutes, localDate: text.slice(0, 10), localHour: hour };
 }
-
-/** Formats an instant in a fixed offset as `YYYY-MM-DDThh:mm:ss[.sss]±hh:mm` (`Z` for 0). */
-export function formatTimestamp(epochMs: number, offsetMinutes: number): string {
-  const local = new Date(epochMs + offsetMinutes * 60_000).toISOString();
-  const body = local.endsWith('.000Z') ? local.slice(0, 19) : local.slice(0, 23);
-  if (offsetMinutes === 0) return `${body}Z`;
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  return `${body}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}

@@ -43,13 +43,6 @@ export function parseUploadKey(key: string): StoreDay {
   return parseStoreFileName(key.slice('uploads/'.length));
 }
 
-/** The file's base name without its extension: `uploads/a/b.json` → `b`. */
-export function baseName(key: string): string {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
 /** Hive-partitioned Parquet of a store-day: one object per store-day, replaced by a corrected upload. */
 export function processedKey({ storeId, date }: StoreDay): string {
   return `processed/sales/date=${date}/store=${storeId}/store_${storeId}_${date}.parquet`;
