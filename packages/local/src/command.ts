@@ -1,14 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_EXPECTED_STORES, storeIdsIn } from './env';
+import { DEFAULT_EXPECTED_STORES } from './env';
 import { PortInUseError } from './http';
 import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from './platform';
-import { storeFiles, type UploadResult, uploadStoreFiles } from './sample-upload';
+import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
 import { formatSummary, succeeded, summarize } from './summary';
 
 /** The `tillflow` command's options, from flags over environment variables over defaults. */
-export interface CommandOptions {
+interface CommandOptions {
   ports: Ports;
   stateDir: string;
   dataDir: string;
@@ -23,7 +23,7 @@ export interface CommandOptions {
 }
 
 /** A command line that cannot be run; the message says why. */
-export class UsageError extends Error {
+class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
@@ -58,10 +58,7 @@ Options (environment variable in brackets):
 Ports 0 pick free ports. Delete the state folder to start afresh.`;
 
 /** Reads the command line and the environment; throws a {@link UsageError} for a bad value. */
-export function parseCommandLine(
-  argv: string[],
-  env: Record<string, string | undefined> = process.env,
-): CommandOptions {
+function parseCommandLine(argv: string[], env: Record<string, string | undefined> = process.env): CommandOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -101,13 +98,14 @@ export function parseCommandLine(
   };
   const dataDir = resolve(text('data-dir', 'TILLFLOW_DATA_DIR') ?? resolve(REPO_ROOT, 'sample-data'));
   const storesText = text('expected-stores', 'TILLFLOW_EXPECTED_STORES');
+  const dataStores = storesText ? [] : storeIdsOf(storeFiles(dataDir));
   const expectedStores = storesText
     ? storesText
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : storeIdsIn(dataDir).length > 0
-      ? storeIdsIn(dataDir)
+    : dataStores.length > 0
+      ? dataStores
       : [...DEFAULT_EXPECTED_STORES];
   const badStore = expectedStores.find((s) => !/^\d{4}$/.test(s));
   if (badStore !== undefined || expectedStores.length === 0) {

@@ -79,7 +79,7 @@ function field(text: string, min: number, max: number, names: string[], nameBase
 }
 
 /** The wall-clock fields of an instant in a time zone. */
-export function zonedParts(
+function zonedParts(
   date: Date,
   timeZone: string,
 ): {

@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
 import {
   BUCKET_NAME,
   IDEMPOTENCY_TABLE,
@@ -16,17 +15,6 @@ export const DEFAULT_EXPECTED_STORES: readonly string[] = Array.from({ length: 1
 
 /** s3rver accepts these credentials only; dynalite and the platform's own APIs accept any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-
-/** The store ids named by the `store_<NNNN>_<date>.json` files of a folder, sorted; empty when there are none. */
-export function storeIdsIn(dataDir: string): string[] {
-  if (!existsSync(dataDir)) return [];
-  const ids = new Set<string>();
-  for (const file of readdirSync(dataDir)) {
-    const m = /^store_(\d{4})_\d{4}-\d{2}-\d{2}\.json$/.exec(file);
-    if (m) ids.add(m[1] as string);
-  }
-  return [...ids].sort();
-}
 
 /** What the handler environment depends on. */
 export interface HandlerEnvironmentInput {

@@ -99,7 +99,7 @@ function isTextual(contentType: string): boolean {
 }
 
 /** An API Gateway HTTP API (payload format 2.0) event for a request. */
-export function toApiGatewayEvent(
+function toApiGatewayEvent(
   req: IncomingMessage,
   body: Buffer,
   match: RouteMatch,

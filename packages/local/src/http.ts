@@ -51,7 +51,7 @@ export function listen(
 }
 
 /** Stops a server: idle connections at once, busy ones after a second. */
-export function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
       resolve();

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functionArn, resourceName } from './resources';
+import { SettledSignal } from './settled';
 
 /**
  * How long a function may run when its timeout is not configured, in seconds. Generous: Terraform sets each
  * function's own, and a Task's TimeoutSeconds in the ASL still applies.
  */
-export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 300;
+const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 300;
 
 /**
  * A function invocation that failed, described the way the Lambda Node.js runtime describes it: `errorType` is the
@@ -39,10 +40,8 @@ type Handler = (event: unknown, context: Context) => unknown;
 export interface LambdaRuntimeOptions {
   /** The folder holding one folder per function, each with `src/handler.ts` exporting `handler`. */
   functionsDir: string;
-  /** Per-function timeouts in seconds (default {@link DEFAULT_FUNCTION_TIMEOUT_SECONDS}). */
+  /** Per-function timeouts in seconds (default 300). */
   timeoutsSeconds?: Record<string, number>;
-  /** Reported as the context's `memoryLimitInMB`; nothing is enforced. */
-  memoryMb?: number;
 }
 
 /**
@@ -52,17 +51,15 @@ export interface LambdaRuntimeOptions {
  * `Sandbox.Timedout`. Unlike Lambda, the timed-out handler cannot be killed and runs on in the background.
  */
 export class LambdaRuntime {
-  readonly functionsDir: string;
+  private readonly functionsDir: string;
   private readonly modules = new Map<string, Promise<Handler>>();
   private readonly timeouts: Record<string, number>;
-  private readonly memoryMb: number;
   private inflightCount = 0;
-  private readonly settledListeners = new Set<() => void>();
+  private readonly settled = new SettledSignal();
 
   constructor(options: LambdaRuntimeOptions) {
     this.functionsDir = options.functionsDir;
     this.timeouts = options.timeoutsSeconds ?? {};
-    this.memoryMb = options.memoryMb ?? 1024;
   }
 
   /** Every function folder, deployable or not (each gets an ARN, as Terraform's map of functions gives it). */
@@ -85,17 +82,7 @@ export class LambdaRuntime {
 
   /** Resolves the next time an invocation ends. */
   nextSettled(): Promise<void> {
-    return new Promise((resolve) => {
-      const listener = (): void => {
-        this.settledListeners.delete(listener);
-        resolve();
-      };
-      this.settledListeners.add(listener);
-    });
-  }
-
-  timeoutSeconds(name: string): number {
-    return this.timeouts[name] ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
+    return this.settled.next();
   }
 
   /**
@@ -108,13 +95,13 @@ export class LambdaRuntime {
       return await this.run(name, event);
     } finally {
       this.inflightCount--;
-      for (const listener of [...this.settledListeners]) listener();
+      this.settled.notify();
     }
   }
 
   private async run(name: string, event: unknown): Promise<unknown> {
     const handler = await this.load(name);
-    const timeoutMs = this.timeoutSeconds(name) * 1000;
+    const timeoutMs = (this.timeouts[name] ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS) * 1000;
     const deadline = Date.now() + timeoutMs;
     const context = this.context(name, deadline);
     // Lambda hands the handler a fresh parse of the JSON it received, never the caller's objects.
@@ -190,7 +177,8 @@ export class LambdaRuntime {
       functionName,
       functionVersion: '$LATEST',
       invokedFunctionArn: functionArn(name),
-      memoryLimitInMB: String(this.memoryMb),
+      // Reported only: nothing enforces it locally.
+      memoryLimitInMB: '1024',
       awsRequestId,
       logGroupName: `/aws/lambda/${functionName}`,
       logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${awsRequestId.replaceAll('-', '')}`,

@@ -37,7 +37,7 @@ export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamodb: 8000, sfn: 8083, s
 export type Ports = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
 /** The flag that sets each port, named in the error when the port is taken. */
-export const PORT_FLAGS: Record<keyof Ports, string> = {
+const PORT_FLAGS: Record<keyof Ports, string> = {
   api: '--api-port',
   s3: '--s3-port',
   dynamodb: '--dynamodb-port',
@@ -230,10 +230,7 @@ async function start(options: PlatformOptions, started: { close(): Promise<void>
       salesTable: SALES_TABLE,
       idempotencyTable: IDEMPOTENCY_TABLE,
     }),
-    integrations: {
-      publish: async (arn, message, subject) => topics.publish(arn, message, subject),
-      dynamodb: dynamoClient,
-    },
+    publish: (arn, message, subject) => topics.publish(arn, message, subject),
     stateDir,
     validationCacheFile: join(REPO_ROOT, 'node_modules', '.cache', 'tillflow-local', 'asl-validated.json'),
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),

@@ -21,7 +21,7 @@ export interface S3ObjectCreatedEvent {
     'request-id': string;
     requester: string;
     'source-ip-address': string;
-    reason: 'PutObject' | 'CopyObject' | 'PostObject' | 'CompleteMultipartUpload';
+    reason: 'PutObject' | 'POST Object' | 'CopyObject' | 'CompleteMultipartUpload';
   };
 }
 
@@ -42,16 +42,14 @@ export const S3_RULES: readonly S3Rule[] = [{ prefix: 'uploads/', stateMachine: 
 export class Sequencer {
   private last: number;
 
-  constructor(private readonly file?: string) {
-    this.last = file && existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || 0 : 0;
+  constructor(private readonly file: string) {
+    this.last = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || 0 : 0;
+    mkdirSync(dirname(file), { recursive: true });
   }
 
   next(): string {
     this.last = Math.max(this.last + 1, Date.now() * 1000);
-    if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(this.file, String(this.last));
-    }
+    writeFileSync(this.file, String(this.last));
     return this.last.toString(16).toUpperCase().padStart(16, '0');
   }
 }
@@ -84,7 +82,7 @@ export function toEventBridge(created: ObjectCreated, sequencer: string): S3Obje
 function reasonOf(created: ObjectCreated): S3ObjectCreatedEvent['detail']['reason'] {
   if (created.eventName === 'ObjectCreated:Copy') return 'CopyObject';
   if (created.eventName === 'ObjectCreated:Post')
-    return created.etag.includes('-') ? 'CompleteMultipartUpload' : 'PostObject';
+    return created.etag.includes('-') ? 'CompleteMultipartUpload' : 'POST Object';
   return 'PutObject';
 }
 

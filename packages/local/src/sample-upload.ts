@@ -23,6 +23,11 @@ export function storeFiles(dataDir: string): string[] {
     });
 }
 
+/** The store ids the given store file names name, sorted, each once. */
+export function storeIdsOf(files: readonly string[]): string[] {
+  return [...new Set(files.map((f) => (STORE_FILE.exec(f) as RegExpExecArray)[1] as string))].sort();
+}
+
 /**
  * Uploads each store file the way a store does: `POST /uploads {filename}` to the API for a presigned URL, then a PUT
  * of the file to that URL with the headers the API returned. At most `concurrency` files at a time.

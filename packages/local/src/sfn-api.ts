@@ -52,7 +52,7 @@ function dispatch(sfn: StepFunctions, operation: string, body: Record<string, un
         ...(typeof body.name === 'string' ? { name: body.name } : {}),
         ...(typeof body.input === 'string' ? { input: body.input } : {}),
       });
-      return { executionArn: started.executionArn, startDate: epochSeconds(started.startDate.toISOString()) };
+      return { executionArn: started.executionArn, startDate: started.startDate.getTime() / 1000 };
     }
     case 'DescribeExecution':
       return describe(sfn.describeExecution(String(body.executionArn ?? '')));
@@ -64,14 +64,7 @@ function dispatch(sfn: StepFunctions, operation: string, body: Record<string, un
         ...(typeof body.nextToken === 'string' ? { nextToken: body.nextToken } : {}),
       });
       return {
-        executions: page.executions.map((r) => ({
-          executionArn: r.executionArn,
-          stateMachineArn: r.stateMachineArn,
-          name: r.name,
-          status: r.status,
-          startDate: epochSeconds(r.startDate),
-          ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
-        })),
+        executions: page.executions.map(listed),
         ...(page.nextToken ? { nextToken: page.nextToken } : {}),
       };
     }
@@ -80,7 +73,8 @@ function dispatch(sfn: StepFunctions, operation: string, body: Record<string, un
   }
 }
 
-function describe(r: ExecutionRecord): Record<string, unknown> {
+/** An execution as ListExecutions lists it; DescribeExecution adds its input, output and error. */
+function listed(r: ExecutionRecord): Record<string, unknown> {
   return {
     executionArn: r.executionArn,
     stateMachineArn: r.stateMachineArn,
@@ -88,6 +82,12 @@ function describe(r: ExecutionRecord): Record<string, unknown> {
     status: r.status,
     startDate: epochSeconds(r.startDate),
     ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+  };
+}
+
+function describe(r: ExecutionRecord): Record<string, unknown> {
+  return {
+    ...listed(r),
     input: r.input,
     inputDetails: { included: true },
     ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),

@@ -14,7 +14,7 @@ export interface PublishedMessage {
 }
 
 /** An error of the SNS API, with its awsQuery error code and HTTP status. */
-export class SnsApiError extends Error {
+class SnsApiError extends Error {
   readonly code: string;
   readonly status: number;
   constructor(code: string, message: string, status = 400) {
@@ -31,8 +31,8 @@ const MESSAGE_LIMIT_BYTES = 256 * 1024;
 export interface SnsTopicsOptions {
   /** Topic ARNs that exist; publishing elsewhere fails with NotFound, as in AWS. */
   topicArns: string[];
-  /** Folder of the `<topic name>.ndjson` files; nothing is written without it. */
-  dir?: string;
+  /** Folder of the `<topic name>.ndjson` files. */
+  dir: string;
   /** Called for each message published to these topics (the CLI prints alerts). */
   onMessage?: (message: PublishedMessage) => void;
 }
@@ -47,6 +47,7 @@ export class SnsTopics {
 
   constructor(private readonly options: SnsTopicsOptions) {
     this.topicArns = new Set(options.topicArns);
+    mkdirSync(options.dir, { recursive: true });
   }
 
   /** Publish, with SNS's checks of the topic, message and subject; returns the message id. */
@@ -72,10 +73,7 @@ export class SnsTopics {
       messageId: randomUUID(),
     };
     this.published.push(record);
-    if (this.options.dir) {
-      mkdirSync(this.options.dir, { recursive: true });
-      appendFileSync(join(this.options.dir, `${topicNameOf(topicArn)}.ndjson`), `${JSON.stringify(record)}\n`);
-    }
+    appendFileSync(join(this.options.dir, `${topicNameOf(topicArn)}.ndjson`), `${JSON.stringify(record)}\n`);
     this.options.onMessage?.(record);
     return record.messageId;
   }
@@ -87,7 +85,7 @@ export class SnsTopics {
 }
 
 /** `arn:aws:sns:us-east-1:000000000000:tillflow-alerts` → `tillflow-alerts`. */
-export function topicNameOf(topicArn: string): string {
+function topicNameOf(topicArn: string): string {
   return topicArn.slice(topicArn.lastIndexOf(':') + 1);
 }
 

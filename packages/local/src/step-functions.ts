@@ -1,25 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import {
-  DeleteItemCommand,
-  type DeleteItemCommandInput,
-  type DynamoDBClient,
-  GetItemCommand,
-  type GetItemCommandInput,
-  PutItemCommand,
-  type PutItemCommandInput,
-  UpdateItemCommand,
-  type UpdateItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
 import type { StateMachine as LocalStateMachine, RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AslDefinition, type FoundState, fillTemplate, type Json, unsupportedFeatures, walkStates } from './asl';
 import { LambdaInvocationError, type LambdaRuntime } from './lambda-runtime';
 import { installPromiseWithResolvers } from './polyfills';
-import { ACCOUNT_ID, functionNameOf, REGION, resourceName, stateMachineArn } from './resources';
+import { ACCOUNT_ID, functionArn, functionNameOf, REGION, resourceName, stateMachineArn } from './resources';
+import { SettledSignal } from './settled';
 
 /** Step Functions caps the data a state passes on (and an execution's input) at 256 KB. */
-export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
 /** An execution's status, as DescribeExecution reports it. */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -54,14 +44,6 @@ export class SfnApiError extends Error {
   }
 }
 
-/** What the service integrations of Task states need from the rest of the platform. */
-export interface TaskIntegrations {
-  /** Publishes to SNS (the `sns:publish` integration); resolves with the message id. */
-  publish(topicArn: string, message: string, subject?: string): Promise<string>;
-  /** A DynamoDB client for the `dynamodb:*Item` integrations. */
-  dynamodb(): DynamoDBClient;
-}
-
 /** Where the ASL files are, what fills their placeholders, and what their Tasks reach. */
 export interface StepFunctionsOptions {
   /** The folder of `<name>.asl.json` files. */
@@ -69,14 +51,15 @@ export interface StepFunctionsOptions {
   runtime: LambdaRuntime;
   /** Values of the `${…}` placeholders (see {@link templateVariables}). */
   templateVars: Record<string, string>;
-  integrations: TaskIntegrations;
-  /** Where `executions.ndjson` lives; nothing is written without it. */
-  stateDir?: string;
+  /** Publishes to SNS (the `sns:publish` integration); returns the message id. */
+  publish(topicArn: string, message: string, subject?: string): string;
+  /** Where `executions.ndjson` lives. */
+  stateDir: string;
   /**
    * A file remembering the definitions (by hash) that passed validation, which costs ~1 s per state machine: a
    * definition validated once is not validated again.
    */
-  validationCacheFile?: string;
+  validationCacheFile: string;
   /** Replaces every Retry's backoff by this many milliseconds (tests); AWS's intervals otherwise. */
   retryIntervalMs?: number;
   /** Called when an execution ends, whatever its status. */
@@ -106,9 +89,8 @@ function isValidExecutionName(name: string): boolean {
 /**
  * The Step Functions of the local platform: the ASL files of `state-machines/`, filled as Terraform fills them and
  * run by aws-local-stepfunctions, with every Task that names one of the project's functions (directly or through
- * `lambda:invoke`) invoking its handler in this process, and `sns:publish`, `states:startExecution` and
- * `dynamodb:{get,put,update,delete}Item` served by the local SNS, executions and DynamoDB. Executions are recorded
- * (in memory and in `executions.ndjson`) and named as AWS names them: a name is used once per state machine.
+ * `lambda:invoke`) invoking its handler in this process, and `sns:publish` served by the local SNS. Executions are
+ * recorded (in memory and in `executions.ndjson`) and named as AWS names them: a name is used once per state machine.
  */
 export class StepFunctions {
   private readonly machines = new Map<string, LoadedMachine>();
@@ -116,12 +98,13 @@ export class StepFunctions {
   /** Executions of earlier runs of the platform, from `executions.ndjson`: their names stay taken. */
   private readonly history = new Map<string, ExecutionRecord>();
   private readonly aborts = new Map<string, () => void>();
-  private readonly settledListeners = new Set<() => void>();
-  private readonly historyFile: string | undefined;
+  private readonly settled = new SettledSignal();
+  private readonly historyFile: string;
   private accepting = true;
 
   private constructor(private readonly options: StepFunctionsOptions) {
-    this.historyFile = options.stateDir ? join(options.stateDir, 'executions.ndjson') : undefined;
+    this.historyFile = join(options.stateDir, 'executions.ndjson');
+    mkdirSync(options.stateDir, { recursive: true });
   }
 
   /** Loads and validates every state machine (once per process: validation is the slow part). */
@@ -157,7 +140,7 @@ export class StepFunctions {
       const arn = stateMachineArn(name);
       sfn.machines.set(arn, { name, arn, machine, overrides: sfn.overridesFor(name, definition) });
     }
-    if (cacheFile && validated.size > known) writeValidationCache(cacheFile, validated);
+    if (validated.size > known) writeValidationCache(cacheFile, validated);
     sfn.loadHistory();
     return sfn;
   }
@@ -274,13 +257,7 @@ export class StepFunctions {
 
   /** Resolves the next time an execution ends. */
   nextSettled(): Promise<void> {
-    return new Promise((resolve) => {
-      const listener = (): void => {
-        this.settledListeners.delete(listener);
-        resolve();
-      };
-      this.settledListeners.add(listener);
-    });
+    return this.settled.next();
   }
 
   /** Refuses new executions and aborts those still running (marked ABORTED). */
@@ -329,18 +306,16 @@ export class StepFunctions {
     try {
       this.options.onExecutionEnd?.({ ...record });
     } finally {
-      for (const listener of [...this.settledListeners]) listener();
+      this.settled.notify();
     }
   }
 
   private append(record: ExecutionRecord): void {
-    if (!this.historyFile) return;
-    mkdirSync(this.options.stateDir as string, { recursive: true });
     appendFileSync(this.historyFile, `${JSON.stringify(record)}\n`);
   }
 
   private loadHistory(): void {
-    if (!this.historyFile || !existsSync(this.historyFile)) return;
+    if (!existsSync(this.historyFile)) return;
     for (const line of readFileSync(this.historyFile, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       try {
@@ -385,7 +360,7 @@ export class StepFunctions {
 
   private taskHandler(machineName: string, { name, state, path }: FoundState): TaskHandler {
     const resource = state.Resource ?? '';
-    const { runtime, integrations } = this.options;
+    const { runtime, publish } = this.options;
     const directFunction = resource.startsWith('arn:aws:lambda:') ? functionNameOf(resource) : undefined;
     if (directFunction) return (input) => invokeFunction(runtime, directFunction, input);
     switch (resource) {
@@ -404,7 +379,7 @@ export class StepFunctions {
           const params = asObject(input);
           const message = typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message);
           try {
-            const id = await integrations.publish(
+            const id = publish(
               String(params.TopicArn ?? ''),
               message,
               typeof params.Subject === 'string' ? params.Subject : undefined,
@@ -414,29 +389,11 @@ export class StepFunctions {
             throw stateError(`SNS.${exceptionName(error)}`, (error as Error).message);
           }
         };
-      case 'arn:aws:states:::states:startExecution':
-        return async (input) => {
-          const params = asObject(input);
-          try {
-            const started = this.startExecution({
-              stateMachineArn: String(params.StateMachineArn ?? ''),
-              input: typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}),
-              ...(typeof params.Name === 'string' ? { name: params.Name } : {}),
-            });
-            return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
-          } catch (error) {
-            throw stateError(`StepFunctions.${exceptionName(error)}`, (error as Error).message);
-          }
-        };
-      default: {
-        const dynamo = /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/.exec(resource);
-        if (dynamo) return (input) => dynamoTask(integrations.dynamodb(), dynamo[1] as string, input);
+      default:
         throw new Error(
           `${machineName}.asl.json, state ${path}: the local runner cannot run the resource "${resource}" (it runs ` +
-            `this project's Lambda functions, lambda:invoke, sns:publish, states:startExecution and dynamodb:*Item; ` +
-            `${name} must use one of them)`,
+            `this project's Lambda functions, lambda:invoke and sns:publish; ${name} must use one of them)`,
         );
-      }
     }
   }
 
@@ -481,7 +438,7 @@ export function templateVariables(input: {
     account_id: ACCOUNT_ID,
   };
   for (const fn of input.functionNames) {
-    vars[`${fn.replaceAll('-', '_')}_arn`] = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${resourceName(fn)}`;
+    vars[`${fn.replaceAll('-', '_')}_arn`] = functionArn(fn);
   }
   for (const machine of input.machineNames) {
     vars[`${machine.replaceAll('-', '_')}_state_machine_arn`] = stateMachineArn(machine);
@@ -498,8 +455,8 @@ export function machineNames(machinesDir: string): string[] {
     .sort();
 }
 
-function readValidationCache(file: string | undefined): Set<string> {
-  if (!file || !existsSync(file)) return new Set();
+function readValidationCache(file: string): Set<string> {
+  if (!existsSync(file)) return new Set();
   try {
     return new Set(JSON.parse(readFileSync(file, 'utf8')) as string[]);
   } catch {
@@ -529,24 +486,6 @@ async function invokeFunction(runtime: LambdaRuntime, fn: string, input: Json): 
       throw stateError(error.errorType, JSON.stringify(error.toPayload()));
     }
     throw error;
-  }
-}
-
-async function dynamoTask(client: DynamoDBClient, action: string, input: Json): Promise<Json> {
-  const params = asObject(input) as never;
-  try {
-    const command =
-      action === 'getItem'
-        ? new GetItemCommand(params as GetItemCommandInput)
-        : action === 'putItem'
-          ? new PutItemCommand(params as PutItemCommandInput)
-          : action === 'updateItem'
-            ? new UpdateItemCommand(params as UpdateItemCommandInput)
-            : new DeleteItemCommand(params as DeleteItemCommandInput);
-    const { $metadata: _metadata, ...output } = await client.send(command as never as GetItemCommand);
-    return JSON.parse(JSON.stringify(output)) as Json;
-  } catch (error) {
-    throw stateError(`DynamoDB.${exceptionName(error)}`, (error as Error).message);
   }
 }
 

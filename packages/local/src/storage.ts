@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PortInUseError } from './http';
+import { SettledSignal } from './settled';
 
 /** An object written to the bucket, as the storage process reports it (the key as stored: not URL-encoded). */
 export interface ObjectCreated {
@@ -62,7 +63,7 @@ export function startStorage(
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   let pending = 0;
-  const settledListeners = new Set<() => void>();
+  const settled = new SettledSignal();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   return new Promise((resolve, reject) => {
@@ -87,7 +88,7 @@ export function startStorage(
           .finally(() => {
             pending--;
             if (child.connected) child.send({ type: 'ack', id: message.id } satisfies StorageMessage);
-            for (const listener of [...settledListeners]) listener();
+            settled.notify();
           });
       } else if (message.type === 'ready') {
         ready = true;
@@ -97,14 +98,7 @@ export function startStorage(
           get pendingEvents() {
             return pending;
           },
-          nextSettled: () =>
-            new Promise<void>((done) => {
-              const listener = (): void => {
-                settledListeners.delete(listener);
-                done();
-              };
-              settledListeners.add(listener);
-            }),
+          nextSettled: () => settled.next(),
           async stop() {
             if (child.exitCode !== null) return;
             if (child.connected) child.send({ type: 'stop' } satisfies StorageMessage);

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dayStatusKey } from '@tillflow/core';
+import { dayStatusKey, parseUploadKey } from '@tillflow/core';
 import type { Platform } from './platform';
+import { TOPIC_NAMES } from './resources';
 import type { UploadResult } from './sample-upload';
 import type { ExecutionRecord } from './step-functions';
 
@@ -38,9 +39,6 @@ export interface RunSummary {
   elapsedMs: number;
 }
 
-/** The report topic's name, as the platform names its SNS topics. */
-const REPORT_TOPIC = 'tillflow-daily-report';
-
 /** Gathers the summary of the executions started since the platform started. */
 export async function summarize(
   platform: Platform,
@@ -52,9 +50,8 @@ export async function summarize(
   const lines = { accepted: 0, rejected: 0 };
   const dates = new Set<string>();
   for (const run of uploadRuns) {
-    const key = keyOf(run);
-    const m = /^uploads\/store_\d{4}_(\d{4}-\d{2}-\d{2})\.json$/.exec(key ?? '');
-    if (m) dates.add(m[1] as string);
+    const date = uploadDate(keyOf(run));
+    if (date) dates.add(date);
     if (run.status !== 'SUCCEEDED') {
       files.failed++;
       continue;
@@ -86,7 +83,7 @@ export async function summarize(
   const lastDate = analysed.at(-1);
   const report = lastDate
     ? platform
-        .messages(REPORT_TOPIC)
+        .messages(TOPIC_NAMES.report)
         .filter((m) => m.subject?.startsWith(`Tillflow daily report ${lastDate}`))
         .at(-1)
     : undefined;
@@ -182,6 +179,16 @@ function keyOf(run: ExecutionRecord): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
+/** The business date of a store file's upload key; undefined for any other key. */
+function uploadDate(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  try {
+    return parseUploadKey(key).date;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
@@ -193,10 +200,5 @@ function parseJson(text: string | undefined): unknown {
 
 function countFiles(dir: string, suffix: string): number {
   if (!existsSync(dir)) return 0;
-  let count = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) count += countFiles(join(dir, entry.name), suffix);
-    else if (entry.name.endsWith(suffix)) count++;
-  }
-  return count;
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith(suffix)).length;
 }

@@ -11,7 +11,7 @@ import { IDEMPOTENCY_TABLE, SALES_TABLE } from './resources';
  * Powertools idempotency table (hash key `id`), both on demand. TTL (on the idempotency table's `expiration`) is not
  * set: dynalite has no UpdateTimeToLive, and neither local server deletes expired items anyway.
  */
-export const TABLES: CreateTableCommandInput[] = [
+const TABLES: CreateTableCommandInput[] = [
   {
     TableName: SALES_TABLE,
     BillingMode: 'PAY_PER_REQUEST',
@@ -45,7 +45,7 @@ export const TABLES: CreateTableCommandInput[] = [
 ];
 
 /** Creates the tables that do not exist yet; returns the names of those it created. */
-export async function ensureTables(client: DynamoDBClient, tables = TABLES): Promise<string[]> {
+export async function ensureTables(client: DynamoDBClient): Promise<string[]> {
   const existing = new Set<string>();
   let start: string | undefined;
   do {
@@ -54,7 +54,7 @@ export async function ensureTables(client: DynamoDBClient, tables = TABLES): Pro
     start = page.LastEvaluatedTableName;
   } while (start);
   const created: string[] = [];
-  for (const table of tables) {
+  for (const table of TABLES) {
     if (existing.has(table.TableName ?? '')) continue;
     await client.send(new CreateTableCommand(table));
     created.push(table.TableName as string);

@@ -14,19 +14,16 @@ import {
   validateRecords,
 } from '@tillflow/core';
 import type { SampleFile } from '../../../scripts/sample-data';
-import { type Platform, type PlatformOptions, REPO_ROOT, startTestPlatform } from '../src';
+import { DEFAULT_EXPECTED_STORES, type Platform, REPO_ROOT } from '../src';
 
 /**
- * Helpers of the daily-analysis integration tests: a platform on free ports with the real functions and state
- * machines, store files put into the bucket as the upload URL would, and readers of what the analysis leaves behind.
+ * Helpers of the integration tests on a platform from `startTestPlatform()` (the real functions and state machines;
+ * the cut-off runs only when a test invokes it): store files put into the bucket as the upload URL would, and readers
+ * of what the analysis leaves behind.
  */
 
-export const STORES = Array.from({ length: 11 }, (_, i) => String(i + 1).padStart(4, '0'));
-
-export async function startAnalysisPlatform(options: Partial<PlatformOptions> = {}): Promise<Platform> {
-  // The cut-off runs when a test invokes it, at the instant it names, never by the wall clock.
-  return startTestPlatform({ expectedStores: STORES, ...options });
-}
+/** The stores the platform expects by default: 0001 to 0011, as in the sample data. */
+export const STORES = DEFAULT_EXPECTED_STORES;
 
 /** A committed sample store file, as text. */
 export function sampleFile(storeId: string, date: string): string {

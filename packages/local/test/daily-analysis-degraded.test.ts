@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Platform } from '../src';
-import { analysisRuns, getItem, putStoreFile, reportsOf, sampleFile, startAnalysisPlatform } from './analysis-helpers';
+import { type Platform, startTestPlatform } from '../src';
+import { analysisRuns, getItem, putStoreFile, reportsOf, sampleFile } from './analysis-helpers';
 
 /**
  * A failed insight branch on the local platform: detect-anomalies times out on every call (a 1 ms timeout), which no
@@ -13,7 +12,7 @@ const date = '2025-10-27';
 const stores = ['0001', '0002'];
 
 beforeAll(async () => {
-  platform = await startAnalysisPlatform({
+  platform = await startTestPlatform({
     expectedStores: stores,
     functionTimeoutsSeconds: { 'detect-anomalies': 0.001 },
   });
@@ -21,10 +20,7 @@ beforeAll(async () => {
   await platform.waitForIdle();
 }, 60_000);
 
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(platform?.stateDir ?? '', { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 describe('a failed insight branch', () => {
   it('degrades the day instead of failing it', () => {

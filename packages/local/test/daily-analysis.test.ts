@@ -1,8 +1,7 @@
-import { rmSync } from 'node:fs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleData, type SampleFile, serializeStoreFile } from '../../../scripts/sample-data';
-import type { Platform } from '../src';
+import { type Platform, startTestPlatform } from '../src';
 import {
   analysisRuns,
   getItem,
@@ -12,7 +11,6 @@ import {
   STORES,
   sampleFile,
   seedAnalysedDays,
-  startAnalysisPlatform,
   storeSummaries,
   sumCents,
 } from './analysis-helpers';
@@ -24,13 +22,10 @@ import {
 let platform: Platform;
 
 beforeAll(async () => {
-  platform = await startAnalysisPlatform();
+  platform = await startTestPlatform();
 }, 60_000);
 
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(platform?.stateDir ?? '', { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 const output = (run: { output?: string } | undefined) => JSON.parse(run?.output ?? 'null') as Record<string, unknown>;
 

@@ -1,15 +1,6 @@
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Platform } from '../src';
-import {
-  analysisRuns,
-  getItem,
-  putStoreFile,
-  reportsOf,
-  STORES,
-  sampleFile,
-  startAnalysisPlatform,
-} from './analysis-helpers';
+import { type Platform, startTestPlatform } from '../src';
+import { analysisRuns, getItem, putStoreFile, reportsOf, STORES, sampleFile } from './analysis-helpers';
 
 /**
  * The scheduled cut-off on the local platform: a day on which a store never reported is analysed by
@@ -19,15 +10,12 @@ let platform: Platform;
 const date = '2025-10-28';
 
 beforeAll(async () => {
-  platform = await startAnalysisPlatform({ timeZone: 'America/New_York' });
+  platform = await startTestPlatform({ timeZone: 'America/New_York' });
   await Promise.all(STORES.slice(0, 10).map((s) => putStoreFile(platform, s, date, sampleFile(s, date))));
   await platform.waitForIdle();
 }, 60_000);
 
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(platform?.stateDir ?? '', { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 /** Invokes the cut-off with the scheduled event of the instant `time` (UTC). */
 async function cutoff(time: string) {

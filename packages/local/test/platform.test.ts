@@ -1,24 +1,31 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform } from '../src';
+import { type Platform, startTestPlatform } from '../src';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const SM = 'arn:aws:states:us-east-1:000000000000:stateMachine:tillflow-';
 let platform: Platform;
 let stateDir: string;
 
+/** A browser's CORS preflight for a `method` request to `url`. */
+function preflight(url: string, method: string): Promise<Response> {
+  return fetch(url, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'http://localhost:5173',
+      'access-control-request-method': method,
+      'access-control-request-headers': 'content-type',
+    },
+  });
+}
+
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'tillflow-local-'));
-  platform = await startPlatform({
-    stateDir,
-    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0 },
-    inMemoryDynamoDB: true,
+  platform = await startTestPlatform({
     functionsDir: join(fixtures, 'functions'),
     stateMachinesDir: join(fixtures, 'state-machines'),
     routes: {
@@ -27,7 +34,6 @@ beforeAll(async () => {
       'POST /uploads': 'generate-upload-url',
     },
     functionTimeoutsSeconds: { slow: 1 },
-    retryIntervalMs: 10,
     expectedStores: ['0001', '0002'],
     staticDir: join(fixtures, 'static'),
     // A schedule whose function has no handler is skipped, as Terraform would not have it either.
@@ -37,12 +43,10 @@ beforeAll(async () => {
     ],
     timeZone: 'Europe/Paris',
   });
+  stateDir = platform.stateDir;
 });
 
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 describe('S3 events', () => {
   it('starts exactly one upload-processor execution per object under uploads/, with the EventBridge event', async () => {
@@ -282,17 +286,10 @@ describe('HTTP API', () => {
   });
 
   it('answers CORS preflights and 404s unknown routes with the error shape', async () => {
-    const preflight = await fetch(`${platform.endpoints.api}/things/1`, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'http://localhost:5173',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type',
-      },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    const cors = await preflight(`${platform.endpoints.api}/things/1`, 'POST');
+    expect(cors.status).toBe(204);
+    expect(cors.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(cors.headers.get('access-control-allow-headers')).toBe('content-type');
     const missing = await fetch(`${platform.endpoints.api}/nowhere`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for GET /nowhere' } });
@@ -344,16 +341,9 @@ describe('HTTP API', () => {
       .send(new ListObjectsV2Command({ Bucket: 'tillflow-local', Prefix: 'processed/store_0002' }));
     expect(listed.KeyCount).toBe(0);
     // A browser's preflight for the URL is answered by the bucket's CORS rules, not refused for want of a signature.
-    const preflight = await fetch(uploadUrl, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'http://localhost:5173',
-        'access-control-request-method': 'PUT',
-        'access-control-request-headers': 'content-type',
-      },
-    });
-    expect(preflight.status).toBe(200);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const cors = await preflight(uploadUrl, 'PUT');
+    expect(cors.status).toBe(200);
+    expect(cors.headers.get('access-control-allow-origin')).toBe('*');
     expect((await fetch(uploadUrl, { method: 'PUT', headers, body: '[]' })).status).toBe(200);
     await platform.waitForIdle();
   });

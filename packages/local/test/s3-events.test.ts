@@ -53,8 +53,10 @@ describe('toEventBridge', () => {
     expect(event.id).not.toBe(toEventBridge(created, '0000000000000001').id);
   });
 
-  it('names copies and multipart uploads by their API', () => {
+  it('names copies, browser POSTs and multipart uploads by their API', () => {
     expect(toEventBridge({ ...created, eventName: 'ObjectCreated:Copy' }, '1').detail.reason).toBe('CopyObject');
+    // EventBridge spells this reason with a space, unlike the others.
+    expect(toEventBridge({ ...created, eventName: 'ObjectCreated:Post' }, '1').detail.reason).toBe('POST Object');
     expect(toEventBridge({ ...created, eventName: 'ObjectCreated:Post', etag: 'abc-3' }, '1').detail.reason).toBe(
       'CompleteMultipartUpload',
     );
