@@ -1,5 +1,5 @@
-import { analysisCorrelationId, defineHandler, Env, type FactsRef, getJson, writeAnalysisFile } from '@tillflow/aws';
-import { analyzeTrends, type InsightFacts } from '@tillflow/insights';
+import { analyseFacts, analysisCorrelationId, defineHandler, Env, type FactsRef } from '@tillflow/aws';
+import { analyzeTrends } from '@tillflow/insights';
 import { type TrendStepResult, trendStepResult } from './trend-step';
 
 /**
@@ -13,10 +13,8 @@ export const handler = defineHandler(
     correlationId: analysisCorrelationId,
   },
   async (event: FactsRef, { config, logger }): Promise<TrendStepResult> => {
-    const facts = await getJson<InsightFacts>(config.BUCKET_NAME, event.factsKey);
-    const trends = analyzeTrends(facts);
-    const key = await writeAnalysisFile(config.BUCKET_NAME, event, 'trends.json', trends);
-    const result = trendStepResult(key, trends);
+    const { key, items } = await analyseFacts(config.BUCKET_NAME, event, 'trends.json', analyzeTrends);
+    const result = trendStepResult(key, items);
     logger.info('trends analysed', { count: result.count, ...result.directions });
     return result;
   },

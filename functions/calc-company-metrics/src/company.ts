@@ -1,4 +1,4 @@
-import { daySeries, type FactsRef, getJson, putCompanyMetrics, putJson, queryCompanyHistory } from '@tillflow/aws';
+import { daySeries, type FactsRef, putCompanyMetrics, putJson, queryCompanyHistory, readFacts } from '@tillflow/aws';
 import { type CompanyDayFigures, summarizeCompany } from '@tillflow/core';
 import type { InsightFacts } from '@tillflow/insights';
 
@@ -39,7 +39,7 @@ export async function calcCompanyMetrics(
   event: FactsRef,
 ): Promise<CompanyMetricsResult> {
   const [facts, history] = await Promise.all([
-    getJson<InsightFacts>(bucket, event.factsKey),
+    readFacts(bucket, event),
     queryCompanyHistory(table, event.date, COMPANY_HISTORY_DAYS),
   ]);
   const company = companyFacts(facts, expectedStores, history);

@@ -1,15 +1,14 @@
 import {
   daySeries,
   type FactsRef,
-  getJson,
   getObject,
   putJson,
   putProductMetrics,
   queryProductHistory,
+  readFacts,
 } from '@tillflow/aws';
 import { parquetToRows } from '@tillflow/columnar';
 import { type CanonicalRow, ProductDayAccumulator, type ProductDayFigures, processedKey } from '@tillflow/core';
-import type { InsightFacts } from '@tillflow/insights';
 
 /** Days of product figures before the date that the trends compare (two weeks, the date included). */
 export const PRODUCT_HISTORY_DAYS = 13;
@@ -50,13 +49,15 @@ export async function calcProductMetrics(
   bucket: string,
   event: FactsRef,
 ): Promise<ProductMetricsResult> {
-  const facts = await getJson<InsightFacts>(bucket, event.factsKey);
+  const [facts, history] = await Promise.all([
+    readFacts(bucket, event),
+    queryProductHistory(table, event.date, PRODUCT_HISTORY_DAYS),
+  ]);
   const storeIds = facts.stores.map((s) => s.store_id);
   const today = await accumulateProducts(event.date, storeIds, async (storeId) => {
     const { body } = await getObject(bucket, processedKey({ storeId, date: event.date }));
     return parquetToRows(body);
   });
-  const history = await queryProductHistory(table, event.date, PRODUCT_HISTORY_DAYS);
   // Days never analysed have no stored figures: the trends skip them.
   const [written] = await Promise.all([
     putProductMetrics(table, today, event.revision),

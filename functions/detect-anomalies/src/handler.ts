@@ -1,5 +1,5 @@
-import { analysisCorrelationId, defineHandler, Env, type FactsRef, getJson, writeAnalysisFile } from '@tillflow/aws';
-import { detectAnomalies, type InsightFacts } from '@tillflow/insights';
+import { analyseFacts, analysisCorrelationId, defineHandler, Env, type FactsRef } from '@tillflow/aws';
+import { detectAnomalies } from '@tillflow/insights';
 import { type AnomalyStepResult, anomalyStepResult } from './anomaly-step';
 
 /**
@@ -13,10 +13,8 @@ export const handler = defineHandler(
     correlationId: analysisCorrelationId,
   },
   async (event: FactsRef, { config, logger }): Promise<AnomalyStepResult> => {
-    const facts = await getJson<InsightFacts>(config.BUCKET_NAME, event.factsKey);
-    const anomalies = detectAnomalies(facts);
-    const key = await writeAnalysisFile(config.BUCKET_NAME, event, 'anomalies.json', anomalies);
-    const result = anomalyStepResult(key, anomalies);
+    const { key, items } = await analyseFacts(config.BUCKET_NAME, event, 'anomalies.json', detectAnomalies);
+    const result = anomalyStepResult(key, items);
     logger.info('anomalies detected', { count: result.count, ...result.severities });
     return result;
   },

@@ -1,6 +1,5 @@
-import { type FactsRef, getJson, putJson, putObject } from '@tillflow/aws';
+import { type FactsRef, putJson, putObject, readFactsAndInsights } from '@tillflow/aws';
 import type { StoreSummary } from '@tillflow/core';
-import type { DailyInsights, InsightFacts } from '@tillflow/insights';
 import { DATASETS, type DatasetName, datasetKey, exportRows, manifest, manifestKey, toNdjson } from './datasets';
 
 export interface ExportEvent extends FactsRef {
@@ -15,10 +14,7 @@ export interface ExportedDataset {
 
 /** Writes the day's file of every dataset (empty ones too, so a re-analysis clears what no longer holds) and manifests. */
 export async function exportToQuickSight(bucket: string, event: ExportEvent): Promise<ExportedDataset[]> {
-  const [facts, insights] = await Promise.all([
-    getJson<InsightFacts>(bucket, event.factsKey),
-    getJson<DailyInsights>(bucket, event.insightsKey),
-  ]);
+  const { facts, insights } = await readFactsAndInsights(bucket, event);
   const rows = exportRows({
     date: event.date,
     revision: event.revision,

@@ -1,10 +1,16 @@
-import { causeMessage, type FactsRef, getJson, type InsightStepOutcome, writeAnalysisFile } from '@tillflow/aws';
+import {
+  causeMessage,
+  type FactsRef,
+  getJson,
+  type InsightStepOutcome,
+  readFacts,
+  writeAnalysisFile,
+} from '@tillflow/aws';
 import {
   type Anomaly,
   analyzeTrends,
   type DailyInsights,
   detectAnomalies,
-  type InsightFacts,
   type InsightsProvider,
   type Trend,
 } from '@tillflow/insights';
@@ -82,7 +88,7 @@ export async function generateRecommendations(
   provider: InsightsProvider,
   event: RecommendationsEvent,
 ): Promise<RecommendationsResult> {
-  const facts = await getJson<InsightFacts>(bucket, event.factsKey);
+  const facts = await readFacts(bucket, event);
   const [anomalies, trends] = await Promise.all([
     branchItems<Anomaly>(
       'detect-anomalies',

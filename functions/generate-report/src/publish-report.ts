@@ -1,6 +1,5 @@
-import { type FactsRef, getJson, publish, putObject } from '@tillflow/aws';
+import { type FactsRef, publish, putObject, readFactsAndInsights } from '@tillflow/aws';
 import { ValidationError } from '@tillflow/core';
-import type { DailyInsights, InsightFacts } from '@tillflow/insights';
 import { renderReport } from './report';
 
 export interface ReportEvent extends FactsRef {
@@ -32,10 +31,7 @@ export async function generateReport(
   expectedStores: readonly string[],
   event: ReportEvent,
 ): Promise<ReportResult> {
-  const [facts, insights] = await Promise.all([
-    getJson<InsightFacts>(bucket, event.factsKey),
-    getJson<DailyInsights>(bucket, event.insightsKey),
-  ]);
+  const { facts, insights } = await readFactsAndInsights(bucket, event);
   const company = facts.company.find((c) => c.date === event.date);
   if (!company) throw new ValidationError(`the facts of ${event.date} hold no company figures for that date`);
   const report = renderReport({

@@ -1,3 +1,4 @@
+import { snsSubject } from '@tillflow/aws';
 import { type CompanyDayFigures, PAYMENT_METHODS, type ProductDayFigures, weekday } from '@tillflow/core';
 import type { DailyInsights, Trend } from '@tillflow/insights';
 
@@ -105,7 +106,7 @@ export function renderReport(input: ReportInput): Report {
     `Tillflow daily report ${input.date}: net sales ${money(company.net_sales)}, ` +
     `${attendance.reported}/${attendance.expected} stores${insights.degraded ? ' (partial)' : ''}`;
   return {
-    subject: subject.replace(/[^\x20-\x7e]/g, ' ').slice(0, 100),
+    subject: snsSubject(subject),
     text: renderText(heading, preface, sections),
     html: renderHtml(heading, preface, sections),
   };

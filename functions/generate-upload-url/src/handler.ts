@@ -3,6 +3,14 @@ import { parseStoreFileName, uploadKey, ValidationError } from '@tillflow/core';
 
 const CONTENT_TYPE = 'application/json';
 
+/** The answer to `POST /uploads`: the client PUTs the file to `uploadUrl` with `headers`. */
+export interface UploadUrlResponse {
+  uploadUrl: string;
+  key: string;
+  expiresIn: number;
+  headers: Record<string, string>;
+}
+
 /**
  * `POST /uploads` with `{"filename": "store_0001_2025-10-29.json"}`: a presigned PUT for exactly that store file's key
  * under `uploads/`, with the content type fixed. The name is validated first, so no other key can be obtained.
@@ -21,6 +29,7 @@ export const handler = defineHttpHandler(
     const expiresIn = config.UPLOAD_URL_EXPIRES_SECONDS;
     const uploadUrl = await presignPut(config.BUCKET_NAME, key, CONTENT_TYPE, expiresIn);
     logger.info('upload url issued', { key, expiresIn });
-    return { statusCode: 200, body: { uploadUrl, key, expiresIn, headers: { 'Content-Type': CONTENT_TYPE } } };
+    const answer: UploadUrlResponse = { uploadUrl, key, expiresIn, headers: { 'Content-Type': CONTENT_TYPE } };
+    return { statusCode: 200, body: answer };
   },
 );

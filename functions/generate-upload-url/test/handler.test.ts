@@ -1,6 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { type Platform, startTestPlatform } from '@tillflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UploadUrlResponse } from '../src/handler';
 
 let platform: Platform;
 
@@ -21,12 +22,7 @@ describe('POST /uploads', () => {
   it('answers a presigned PUT for exactly the store file key, which stores the file', async () => {
     const res = await post(JSON.stringify({ filename: 'store_0007_2025-10-29.json' }));
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as {
-      uploadUrl: string;
-      key: string;
-      expiresIn: number;
-      headers: Record<string, string>;
-    };
+    const answer = (await res.json()) as UploadUrlResponse;
     expect(answer.key).toBe('uploads/store_0007_2025-10-29.json');
     expect(answer.expiresIn).toBe(900);
     expect(answer.headers).toEqual({ 'Content-Type': 'application/json' });

@@ -49,6 +49,11 @@ interface RejectionReport {
   records: RejectedLine[];
 }
 
+/** Indented, unlike the analysis files: a store reads this one to correct its export. */
+function putRejection(bucket: string, key: string, report: RejectionReport): Promise<{ etag: string }> {
+  return putObject(bucket, key, JSON.stringify(report, null, 1), 'application/json');
+}
+
 export async function processUpload(event: UploadEvent, bucket: string): Promise<UploadResult> {
   let storeDay: StoreDay;
   try {
@@ -86,7 +91,7 @@ export async function processUpload(event: UploadEvent, bucket: string): Promise
       rejected: rejected.length,
       records: rejected,
     };
-    await putObject(bucket, rejectKey, JSON.stringify(report, null, 1), 'application/json');
+    await putRejection(bucket, rejectKey, report);
   } else {
     // A corrected re-upload with no bad lines must not leave the previous version's rejections behind.
     await deleteObject(bucket, rejectKey);
@@ -126,7 +131,7 @@ async function rejectWhole(bucket: string, event: UploadEvent, key: string, reas
     rejected: 0,
     records: [],
   };
-  await putObject(bucket, key, JSON.stringify(report, null, 1), 'application/json');
+  await putRejection(bucket, key, report);
   return {
     status: 'rejected',
     sourceKey: event.key,

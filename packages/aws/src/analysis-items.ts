@@ -1,5 +1,4 @@
 import {
-  addDays,
   type CompanyDayFigures,
   companyMetricsKey,
   insightsKey,
@@ -9,7 +8,7 @@ import {
 } from '@tillflow/core';
 import type { DailyInsights } from '@tillflow/insights';
 import { documentClient, isConditionalCheckFailed } from './clients/dynamodb';
-import { queryAll } from './table-query';
+import { queryDaysBefore } from './table-query';
 
 /** Attributes the table adds to a day's analysis item; not part of the figures. */
 const BOOKKEEPING = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity', 'analysis_revision', 'updated_at'];
@@ -43,25 +42,9 @@ async function putRevisioned(
   }
 }
 
-async function getBody<T>(table: string, key: TableKey): Promise<T | undefined> {
-  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-  const out = await (await documentClient()).send(
-    new GetCommand({ TableName: table, Key: { PK: key.PK, SK: key.SK } }),
-  );
-  return out.Item ? (withoutBookkeeping(out.Item) as T) : undefined;
-}
-
-/** The items of partition `pk` dated in the `days` days before `date`, oldest first. */
+/** The items of partition `pk` dated in the `days` days before `date`, oldest first, without the table's bookkeeping. */
 async function queryBefore<T>(table: string, pk: string, date: string, days: number): Promise<T[]> {
-  const items = await queryAll({
-    TableName: table,
-    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-    ExpressionAttributeValues: {
-      ':pk': pk,
-      ':from': `DATE#${addDays(date, -days)}`,
-      ':to': `DATE#${addDays(date, -1)}`,
-    },
-  });
+  const items = await queryDaysBefore(table, pk, date, days);
   return items.map((item) => withoutBookkeeping(item) as T);
 }
 
@@ -76,10 +59,6 @@ export function putCompanyMetrics(table: string, figures: CompanyDayFigures, rev
   return putRevisioned(table, companyMetricsKey(figures.date), 'COMPANY_METRICS', figures, revision);
 }
 
-export function getCompanyMetrics(table: string, date: string): Promise<CompanyDayFigures | undefined> {
-  return getBody(table, companyMetricsKey(date));
-}
-
 /** The company figures of the `days` days before `date`, oldest first (days never analysed are absent). */
 export function queryCompanyHistory(table: string, date: string, days: number): Promise<CompanyDayFigures[]> {
   return queryBefore(table, companyMetricsKey(date).PK, date, days);
@@ -88,10 +67,6 @@ export function queryCompanyHistory(table: string, date: string, days: number): 
 /** Stores the product figures of a date (`PRODUCTS` / `DATE#<date>`) for analysis `revision`; false if superseded. */
 export function putProductMetrics(table: string, figures: ProductDayFigures, revision: number): Promise<boolean> {
   return putRevisioned(table, productMetricsKey(figures.date), 'PRODUCT_METRICS', figures, revision);
-}
-
-export function getProductMetrics(table: string, date: string): Promise<ProductDayFigures | undefined> {
-  return getBody(table, productMetricsKey(date));
 }
 
 /** The product figures of the `days` days before `date`, oldest first (days never analysed are absent). */
@@ -105,8 +80,4 @@ export function queryProductHistory(table: string, date: string, days: number): 
  */
 export function putDailyInsights(table: string, insights: DailyInsights, revision: number): Promise<boolean> {
   return putRevisioned(table, insightsKey(insights.date), 'DAILY_INSIGHTS', insights, revision);
-}
-
-export function getDailyInsights(table: string, date: string): Promise<DailyInsights | undefined> {
-  return getBody(table, insightsKey(date));
 }

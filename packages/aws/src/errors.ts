@@ -31,7 +31,7 @@ const TRANSIENT_NAMES = new Set([
 export function toWorkflowError(error: unknown): Error {
   if (error instanceof TillflowError) return error;
   if (!(error instanceof Error)) return new Error(String(error));
-  const meta = (error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string }) ?? {};
+  const meta = error as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string };
   const status = meta.$metadata?.httpStatusCode ?? 0;
   if (TRANSIENT_NAMES.has(error.name) || TRANSIENT_NAMES.has(meta.code ?? '') || meta.$retryable || status >= 500) {
     return new TransientError(`${error.name}: ${error.message}`, { cause: error });

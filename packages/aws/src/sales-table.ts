@@ -1,12 +1,13 @@
-import { addDays, dayStatusKey, type StoreDay, type StoreSummary, storeSummaryKey } from '@tillflow/core';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dateSortKey, dayStatusKey, type StoreSummary, storeSummaryKey } from '@tillflow/core';
 import { documentClient, isConditionalCheckFailed } from './clients/dynamodb';
-import { queryAll } from './table-query';
+import { queryAll, queryDaysBefore } from './table-query';
 
 /**
  * S3 event sequencers order the writes of one key. They are hexadecimal strings of varying length; left-padded to a
  * fixed width they compare as strings.
  */
-export function normalizeSequencer(sequencer: string): string {
+function normalizeSequencer(sequencer: string): string {
   return sequencer.padStart(32, '0');
 }
 
@@ -42,20 +43,13 @@ export async function putStoreSummary(table: string, summary: StoreSummary, sequ
   }
 }
 
-export async function getStoreSummary(table: string, storeDay: StoreDay): Promise<StoreSummary | undefined> {
-  const { PK, SK } = storeSummaryKey(storeDay);
-  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-  const out = await (await documentClient()).send(new GetCommand({ TableName: table, Key: { PK, SK } }));
-  return out.Item ? toStoreSummary(out.Item) : undefined;
-}
-
 /** Every store summary of a business date (GSI1: `DATE#<date>` / `STORE#<id>`), ordered by store id. */
 export async function queryStoreSummariesByDate(table: string, date: string): Promise<StoreSummary[]> {
   const items = await queryAll({
     TableName: table,
     IndexName: 'GSI1',
     KeyConditionExpression: 'GSI1PK = :date AND begins_with(GSI1SK, :store)',
-    ExpressionAttributeValues: { ':date': `DATE#${date}`, ':store': 'STORE#' },
+    ExpressionAttributeValues: { ':date': dateSortKey(date), ':store': 'STORE#' },
   });
   return items.map(toStoreSummary);
 }
@@ -70,16 +64,7 @@ export async function queryStoreHistory(
   date: string,
   days: number,
 ): Promise<StoreSummary[]> {
-  const { PK } = storeSummaryKey({ storeId, date });
-  const items = await queryAll({
-    TableName: table,
-    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-    ExpressionAttributeValues: {
-      ':pk': PK,
-      ':from': `DATE#${addDays(date, -days)}`,
-      ':to': `DATE#${addDays(date, -1)}`,
-    },
-  });
+  const items = await queryDaysBefore(table, storeSummaryKey({ storeId, date }).PK, date, days);
   return items.map(toStoreSummary);
 }
 
@@ -115,6 +100,17 @@ function toDayStatus(date: string, item: Record<string, unknown> | undefined): D
   };
 }
 
+/** Sends an update of the day's status item: the one item every claim, report and re-analysis request changes. */
+async function updateDayStatus(
+  table: string,
+  date: string,
+  update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+): Promise<Record<string, unknown> | undefined> {
+  const [{ UpdateCommand }, documents] = await Promise.all([import('@aws-sdk/lib-dynamodb'), documentClient()]);
+  const out = await documents.send(new UpdateCommand({ TableName: table, Key: dayStatusKey(date), ...update }));
+  return out.Attributes;
+}
+
 export interface StoreReported {
   /** The day's status after the store was recorded. */
   status: DayStatus;
@@ -131,18 +127,13 @@ export async function recordStoreReported(
 ): Promise<StoreReported> {
   // The item as it was, so that the caller learns whether this store is new for the day; the update touches only the
   // reported set and bookkeeping, so the new status is the old one plus this store.
-  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-  const out = await (await documentClient()).send(
-    new UpdateCommand({
-      TableName: table,
-      Key: dayStatusKey(date),
-      UpdateExpression: 'ADD reported_stores :store SET #date = :date, entity = :entity, updated_at = :at',
-      ExpressionAttributeNames: { '#date': 'date' },
-      ExpressionAttributeValues: { ':store': new Set([storeId]), ':date': date, ':entity': 'DAY_STATUS', ':at': at },
-      ReturnValues: 'ALL_OLD',
-    }),
-  );
-  const before = toDayStatus(date, out.Attributes);
+  const old = await updateDayStatus(table, date, {
+    UpdateExpression: 'ADD reported_stores :store SET #date = :date, entity = :entity, updated_at = :at',
+    ExpressionAttributeNames: { '#date': 'date' },
+    ExpressionAttributeValues: { ':store': new Set([storeId]), ':date': date, ':entity': 'DAY_STATUS', ':at': at },
+    ReturnValues: 'ALL_OLD',
+  });
+  const before = toDayStatus(date, old);
   const firstReport = !before.reported_stores.includes(storeId);
   const reported = firstReport ? [...before.reported_stores, storeId].sort() : before.reported_stores;
   return { status: { ...before, reported_stores: reported }, firstReport };
@@ -160,16 +151,11 @@ export async function getDayStatus(table: string, date: string): Promise<DayStat
  */
 export async function claimDailyAnalysis(table: string, date: string, at: string, by: string): Promise<boolean> {
   try {
-    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-    await (await documentClient()).send(
-      new UpdateCommand({
-        TableName: table,
-        Key: dayStatusKey(date),
-        UpdateExpression: 'SET analysis_claimed_at = :at, analysis_claimed_by = :by, analysis_revision = :one',
-        ConditionExpression: 'attribute_not_exists(analysis_claimed_at)',
-        ExpressionAttributeValues: { ':at': at, ':by': by, ':one': 1 },
-      }),
-    );
+    await updateDayStatus(table, date, {
+      UpdateExpression: 'SET analysis_claimed_at = :at, analysis_claimed_by = :by, analysis_revision = :one',
+      ConditionExpression: 'attribute_not_exists(analysis_claimed_at)',
+      ExpressionAttributeValues: { ':at': at, ':by': by, ':one': 1 },
+    });
     return true;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return false;
@@ -183,16 +169,11 @@ export async function claimDailyAnalysis(table: string, date: string, at: string
  * recorded so that a retry of the same upload can find the revision it asked for instead of asking again.
  */
 export async function requestReanalysis(table: string, date: string, at: string, by: string): Promise<number> {
-  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-  const out = await (await documentClient()).send(
-    new UpdateCommand({
-      TableName: table,
-      Key: dayStatusKey(date),
-      UpdateExpression: 'SET reanalysis_requested_at = :at, reanalysis_requested_by = :by ADD analysis_revision :one',
-      ConditionExpression: 'attribute_exists(analysis_claimed_at)',
-      ExpressionAttributeValues: { ':at': at, ':by': by, ':one': 1 },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return Number(out.Attributes?.analysis_revision ?? 1);
+  const updated = await updateDayStatus(table, date, {
+    UpdateExpression: 'SET reanalysis_requested_at = :at, reanalysis_requested_by = :by ADD analysis_revision :one',
+    ConditionExpression: 'attribute_exists(analysis_claimed_at)',
+    ExpressionAttributeValues: { ':at': at, ':by': by, ':one': 1 },
+    ReturnValues: 'ALL_NEW',
+  });
+  return Number(updated?.analysis_revision ?? 1);
 }

@@ -1,7 +1,7 @@
 import { snsClient } from './clients/sns';
 
-/** SNS limits a subject to 100 printable ASCII characters, without line breaks. */
-function subjectLine(subject: string): string {
+/** A subject SNS accepts: at most 100 printable ASCII characters, without line breaks (others become spaces). */
+export function snsSubject(subject: string): string {
   return subject.replace(/[^\x20-\x7e]/g, ' ').slice(0, 100);
 }
 
@@ -22,7 +22,7 @@ export async function publish(
   const out = await (await snsClient()).send(
     new PublishCommand({
       TopicArn: topicArn,
-      Subject: subjectLine(subject),
+      Subject: snsSubject(subject),
       Message: message,
       ...(Object.keys(messageAttributes).length > 0 ? { MessageAttributes: messageAttributes } : {}),
     }),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { analysisKey, daySeries } from '../src/analysis-files';
+import { daySeries } from '../src/analysis-files';
 import { Env, readConfig } from '../src/config';
 import { causeMessage } from '../src/errors';
 import { analysisCorrelationId, dailyAnalysisExecutionName, executionArnOf } from '../src/workflows';
 
-describe('daily-analysis names and keys', () => {
+describe('daily-analysis names', () => {
   it('names an execution after the day and revision, the same for every starter', () => {
     expect(dailyAnalysisExecutionName('2025-10-29', 1)).toBe('2025-10-29-r1');
     expect(dailyAnalysisExecutionName('2025-10-29', 12)).toBe('2025-10-29-r12');
@@ -15,11 +15,6 @@ describe('daily-analysis names and keys', () => {
     expect(
       executionArnOf('arn:aws:states:eu-west-1:123456789012:stateMachine:tillflow-daily-analysis', '2025-10-29-r1'),
     ).toBe('arn:aws:states:eu-west-1:123456789012:execution:tillflow-daily-analysis:2025-10-29-r1');
-  });
-
-  it('keeps each revision of a day in its own folder under analysis/', () => {
-    expect(analysisKey('2025-10-29', 2, 'facts.json')).toBe('analysis/date=2025-10-29/revision=2/facts.json');
-    expect(analysisKey('2025-10-29', 3, 'facts.json')).not.toBe(analysisKey('2025-10-29', 2, 'facts.json'));
   });
 });
 

@@ -59,6 +59,18 @@ export function unattributedRejectedKey(sourceKey: string): string {
   return `rejected/unattributed/${safe}.rejected.json`;
 }
 
+/** The files of one revision of a day's analysis. */
+export type AnalysisFile = 'facts.json' | 'anomalies.json' | 'trends.json' | 'insights.json';
+
+/**
+ * `analysis/date=<date>/revision=<revision>/<file>`: what a daily-analysis step writes for the next ones (states pass
+ * keys, not data sets). Each revision has its own folder, so that a re-analysis running beside the analysis it
+ * supersedes never reads the other's files.
+ */
+export function analysisKey(date: string, revision: number, file: AnalysisFile): string {
+  return `analysis/date=${date}/revision=${revision}/${file}`;
+}
+
 /** DynamoDB keys of the single table (`shared/DESIGN.md`, Storage). */
 export interface TableKey {
   PK: string;
@@ -69,20 +81,25 @@ export interface IndexedTableKey extends TableKey {
   GSI1SK: string;
 }
 
+/** The sort key of every dated item (`DATE#<date>`): a range of dates is a range of these keys. */
+export function dateSortKey(date: string): string {
+  return `DATE#${date}`;
+}
+
 export function storeSummaryKey({ storeId, date }: StoreDay): IndexedTableKey {
-  return { PK: `STORE#${storeId}`, SK: `DATE#${date}`, GSI1PK: `DATE#${date}`, GSI1SK: `STORE#${storeId}` };
+  return { PK: `STORE#${storeId}`, SK: dateSortKey(date), GSI1PK: dateSortKey(date), GSI1SK: `STORE#${storeId}` };
 }
 
 export function companyMetricsKey(date: string): IndexedTableKey {
-  return { PK: 'COMPANY', SK: `DATE#${date}`, GSI1PK: `DATE#${date}`, GSI1SK: 'COMPANY' };
+  return { PK: 'COMPANY', SK: dateSortKey(date), GSI1PK: dateSortKey(date), GSI1SK: 'COMPANY' };
 }
 
 export function productMetricsKey(date: string): TableKey {
-  return { PK: 'PRODUCTS', SK: `DATE#${date}` };
+  return { PK: 'PRODUCTS', SK: dateSortKey(date) };
 }
 
 export function insightsKey(date: string): TableKey {
-  return { PK: 'INSIGHTS', SK: `DATE#${date}` };
+  return { PK: 'INSIGHTS', SK: dateSortKey(date) };
 }
 
 export function dayStatusKey(date: string): TableKey {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { dateInTimeZone, daysInMonth, parseTimestamp } from '../src/dates';
 import { ValidationError } from '../src/errors';
 import {
+  analysisKey,
+  companyMetricsKey,
+  dateSortKey,
   parseStoreFileName,
   parseUploadKey,
   processedKey,
@@ -45,6 +48,18 @@ describe('keys', () => {
       GSI1PK: 'DATE#2025-10-29',
       GSI1SK: 'STORE#0003',
     });
+    expect(companyMetricsKey('2025-10-29')).toEqual({
+      PK: 'COMPANY',
+      SK: 'DATE#2025-10-29',
+      GSI1PK: 'DATE#2025-10-29',
+      GSI1SK: 'COMPANY',
+    });
+    expect(dateSortKey('2025-10-29')).toBe('DATE#2025-10-29');
+  });
+
+  it('keeps each revision of a day in its own folder under analysis/', () => {
+    expect(analysisKey('2025-10-29', 2, 'facts.json')).toBe('analysis/date=2025-10-29/revision=2/facts.json');
+    expect(analysisKey('2025-10-29', 3, 'facts.json')).not.toBe(analysisKey('2025-10-29', 2, 'facts.json'));
   });
 });
 
