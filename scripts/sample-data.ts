@@ -6,6 +6,7 @@
  */
 import {
   addDays,
+  daysInMonth,
   PAYMENT_METHODS,
   type PaymentMethod,
   type StoreDay,
@@ -322,7 +323,7 @@ const CUSTOMER_POOL = 40_000;
  */
 export function monthPositionFactor(date: string): number {
   const day = Number(date.slice(8, 10));
-  const monthLength = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 0)).getUTCDate();
+  const monthLength = daysInMonth(Number(date.slice(0, 4)), Number(date.slice(5, 7)));
   if (day <= 3) return 1.12;
   if (day === 15 || day === 16) return 1.08;
   if (day >= monthLength - 1) return 1.1;

@@ -1,26 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSampleData, serializeStoreFile } from '../sample-data';
+import { type ProcessResult, runProcess } from './run-process';
 
 const SCRIPTS = join(import.meta.dirname, '..');
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'generate-sample-data.ts', ...args], { cwd: SCRIPTS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<ProcessResult> {
+  return runProcess(process.execPath, ['--import', 'tsx', 'generate-sample-data.ts', ...args], SCRIPTS);
 }
 
 // Each run starts tsx, which takes seconds on a busy 2-core machine.

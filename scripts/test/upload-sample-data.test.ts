@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateSampleData, serializeStoreFile } from '../sample-data';
+import { type ProcessResult, runProcess } from './run-process';
 
 const SCRIPT = join(import.meta.dirname, '..', 'upload-sample-data.sh');
 
@@ -80,21 +80,8 @@ class FakeApi {
   }
 }
 
-/** Runs the script asynchronously: the fake API lives in this process, so a synchronous spawn would deadlock. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[]): Promise<ProcessResult> {
+  return runProcess('bash', [SCRIPT, ...args]);
 }
 
 // The script starts node once per file to read the API's answer: seconds per run on a busy 2-core machine.

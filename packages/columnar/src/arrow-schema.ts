@@ -70,19 +70,9 @@ export const INT64_COLUMNS = [
 ] as const satisfies readonly CanonicalColumn[];
 export type Int64Column = (typeof INT64_COLUMNS)[number];
 
-/** A dictionary id per string column: Arrow IPC ties each dictionary batch to its column through this id. */
-const DICTIONARY_IDS: Record<StringColumn, number> = {
-  store_id: 0,
-  business_date: 1,
-  transaction_id: 2,
-  item_sku: 3,
-  item_name: 4,
-  payment_method: 5,
-  customer_id: 6,
-};
-
+/** Arrow IPC ties each dictionary batch to its column through the dictionary id: its index in STRING_COLUMNS. */
 function stringType(column: StringColumn): Dictionary<Utf8, Int32> {
-  return new Dictionary(new Utf8(), new Int32(), DICTIONARY_IDS[column]);
+  return new Dictionary(new Utf8(), new Int32(), STRING_COLUMNS.indexOf(column));
 }
 
 /** The Arrow type of every canonical column. */

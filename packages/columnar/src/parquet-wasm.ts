@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import * as parquet from 'parquet-wasm/esm';
 
 /**
- * The file name of parquet-wasm's WebAssembly module. A bundle must ship this file next to itself: the build tool
- * copies it from {@link parquetWasmSourcePath}.
+ * The file name of parquet-wasm's WebAssembly module. A bundle must ship this file next to itself: @tillflow/build
+ * copies it from the parquet-wasm build that esbuild bundled.
  */
 export const PARQUET_WASM_FILE = 'parquet_wasm_bg.wasm';
 

@@ -35,36 +35,38 @@ export function parquetToRows(bytes: Uint8Array): CanonicalRow[] {
 
 /** The rows of an Arrow table of canonical columns. */
 export function tableToRows(table: Table): CanonicalRow[] {
-  const store = stringColumn(table, 'store_id');
-  const date = stringColumn(table, 'business_date');
-  const transaction = stringColumn(table, 'transaction_id');
-  const timestamp = numberColumn(table, 'timestamp_ms');
-  const offset = numberColumn(table, 'utc_offset_minutes');
-  const sku = stringColumn(table, 'item_sku');
-  const name = stringColumn(table, 'item_name');
-  const quantity = numberColumn(table, 'quantity');
-  const unitPrice = numberColumn(table, 'unit_price_cents');
-  const lineTotal = numberColumn(table, 'line_total_cents');
-  const discount = numberColumn(table, 'discount_cents');
-  const payment = stringColumn(table, 'payment_method');
-  const customer = stringColumn(table, 'customer_id');
+  const {
+    store_id,
+    business_date,
+    transaction_id,
+    timestamp_ms,
+    utc_offset_minutes,
+    item_sku,
+    item_name,
+    quantity,
+    unit_price_cents,
+    line_total_cents,
+    discount_cents,
+    payment_method,
+    customer_id,
+  } = columnsOf(table, CANONICAL_COLUMNS);
   const rows = new Array<CanonicalRow>(table.numRows);
   for (let i = 0; i < rows.length; i++) {
     // One literal with the fields in CanonicalRow's order, so that every row object shares one hidden class.
     rows[i] = {
-      store_id: store[i] as string,
-      business_date: date[i] as string,
-      transaction_id: transaction[i] as string,
-      timestamp_ms: timestamp[i] as number,
-      utc_offset_minutes: offset[i] as number,
-      item_sku: sku[i] as string,
-      item_name: name[i] as string,
+      store_id: store_id[i] as string,
+      business_date: business_date[i] as string,
+      transaction_id: transaction_id[i] as string,
+      timestamp_ms: timestamp_ms[i] as number,
+      utc_offset_minutes: utc_offset_minutes[i] as number,
+      item_sku: item_sku[i] as string,
+      item_name: item_name[i] as string,
       quantity: quantity[i] as number,
-      unit_price_cents: unitPrice[i] as number,
-      line_total_cents: lineTotal[i] as number,
-      discount_cents: discount[i] as number,
-      payment_method: payment[i] as CanonicalRow['payment_method'],
-      customer_id: customer[i] as string,
+      unit_price_cents: unit_price_cents[i] as number,
+      line_total_cents: line_total_cents[i] as number,
+      discount_cents: discount_cents[i] as number,
+      payment_method: payment_method[i] as CanonicalRow['payment_method'],
+      customer_id: customer_id[i] as string,
     };
   }
   return rows;
@@ -88,8 +90,7 @@ export async function readParquetColumns<C extends CanonicalColumn>(
     }
   }
   const wanted = [...new Set(columns)];
-  const out = {} as Record<CanonicalColumn, (string | number)[]>;
-  if (wanted.length === 0) return out as unknown as CanonicalColumns<C>;
+  if (wanted.length === 0) return {} as CanonicalColumns<C>;
   const wasm = parquetWasm();
   // readParquet ignores `columns` (LOCAL-STACK.md); ParquetFile.read honours it and decodes only those chunks.
   const file = await wasm.ParquetFile.fromFile(new Blob([bytes]));
@@ -99,7 +100,13 @@ export async function readParquetColumns<C extends CanonicalColumn>(
   } finally {
     file.free();
   }
-  for (const column of wanted) {
+  return columnsOf(table, wanted);
+}
+
+/** The named columns of `table` as plain arrays: text columns as strings, the others as numbers. */
+function columnsOf<C extends CanonicalColumn>(table: Table, columns: readonly C[]): CanonicalColumns<C> {
+  const out = {} as Record<CanonicalColumn, (string | number)[]>;
+  for (const column of columns) {
     out[column] = STRING_COLUMN_SET.has(column) ? stringColumn(table, column) : numberColumn(table, column);
   }
   return out as unknown as CanonicalColumns<C>;

@@ -115,7 +115,8 @@ class Reader {
       result += (b & 0x7f) * multiplier;
       if ((b & 0x80) === 0) return result;
       multiplier *= 128;
-      if (multiplier > 2 ** 35) throw new RangeError('Thrift varint too long for a 32-bit value');
+      // A 32-bit value takes at most 5 bytes.
+      if (multiplier >= 2 ** 35) throw new RangeError('Thrift varint too long for a 32-bit value');
     }
   }
 
@@ -240,9 +241,9 @@ class Writer {
 
   struct(struct: ThriftStruct): void {
     let last = 0;
-    // Field headers encode the id as a delta from the previous field, so they must go out in increasing order.
-    const fields = [...struct.fields].sort((a, b) => a.id - b.id);
-    for (const f of fields) {
+    // Fields go out in the order given, as read: an id that does not follow the previous one within 15 takes the
+    // long form (the id in full), which a reader takes in any order.
+    for (const f of struct.fields) {
       const type =
         f.type === WireType.BOOL_TRUE || f.type === WireType.BOOL_FALSE
           ? f.value === true

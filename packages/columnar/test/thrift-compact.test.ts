@@ -81,8 +81,34 @@ describe('Thrift compact protocol', () => {
     expect(writeStruct(readStruct(bytes).struct)).toStrictEqual(bytes);
   });
 
+  it('keeps fields in the order given, writing an id that goes back in the long form', () => {
+    const struct: ThriftStruct = {
+      kind: 'struct',
+      fields: [
+        { id: 5, type: WireType.I32, value: 1 },
+        { id: 2, type: WireType.I32, value: -1 },
+      ],
+    };
+    const bytes = writeStruct(struct);
+    // field 5 (delta 5) i32 1 (zigzag 2); field 2 long form: type, zigzag id 4, i32 -1 (zigzag 1); stop
+    expect([...bytes]).toStrictEqual([0x55, 0x02, 0x05, 0x04, 0x01, 0x00]);
+    expect(readStruct(bytes).struct).toStrictEqual(struct);
+  });
+
   it('rejects truncated input', () => {
     expect(() => readStruct(Uint8Array.from([0x18, 0x05, 0x68]))).toThrow(/truncated/);
     expect(() => readStruct(Uint8Array.from([0x15]))).toThrow(/truncated/);
+  });
+
+  it('rejects varints longer than their type and unknown wire types', () => {
+    // i32 field: 5 varint bytes are the most a 32-bit value takes.
+    expect(readStruct(Uint8Array.from([0x15, 0xfe, 0xff, 0xff, 0xff, 0x0f, 0x00])).struct.fields[0]?.value).toBe(
+      2_147_483_647,
+    );
+    expect(() => readStruct(Uint8Array.from([0x15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00]))).toThrow(/32-bit/);
+    // i64 field: 10 bytes at most.
+    const elevenBytes = [0x16, ...Array<number>(10).fill(0x80), 0x00, 0x00];
+    expect(() => readStruct(Uint8Array.from(elevenBytes))).toThrow(/longer than 64 bits/);
+    expect(() => readStruct(Uint8Array.from([0x1d, 0x00]))).toThrow(/unknown Thrift compact type 13/);
   });
 });

@@ -17,12 +17,11 @@ import { insightId } from './ids';
 import type { InsightFacts } from './insight-facts.schema';
 import type { DailyInsights, Recommendation } from './insights.schema';
 import type { StatisticalOptions } from './options';
-import { compareText } from './order';
 import type { InsightsLogger, InsightsProvider, Precomputed } from './provider';
-import { CATEGORY_ORDER, evidenceFacts, PRIORITY_RANK } from './recommendations';
+import { compareRecommendations, evidenceFacts } from './recommendations';
 import { statisticalInsights } from './statistical';
 
-/** The model used when neither the options nor `BEDROCK_MODEL_ID` name one. */
+/** The model used when the options name none. */
 export const DEFAULT_BEDROCK_MODEL_ID = 'amazon.nova-lite-v1:0';
 
 /** Errors a later attempt may not meet; anything else fails at once (and falls back). */
@@ -30,13 +29,12 @@ const RETRYABLE = new Set(['ThrottlingException', 'ServiceUnavailableException',
 
 export interface BedrockProviderOptions {
   /**
-   * The client to call. Give it `maxAttempts: 1`: this provider retries throttling itself (full jitter), and the
-   * SDK's own retries would multiply the attempts. Created with that setting when absent.
+   * The client to call (in a Lambda, `bedrockRuntimeClient()` of @tillflow/aws). Give it `maxAttempts: 1`: this
+   * provider retries throttling itself (full jitter), and the SDK's own retries would multiply the attempts.
    */
-  client?: BedrockRuntimeClient;
-  /** Defaults to `BEDROCK_MODEL_ID`, then `amazon.nova-lite-v1:0`. */
+  client: BedrockRuntimeClient;
+  /** Defaults to DEFAULT_BEDROCK_MODEL_ID (the handler passes `BEDROCK_MODEL_ID` from its config). */
   modelId?: string;
-  env?: Record<string, string | undefined>;
   logger?: InsightsLogger;
   /** Thresholds of the statistical engine, which grounds and backs up the model. */
   statistical?: Partial<StatisticalOptions>;
@@ -72,11 +70,9 @@ const silent: InsightsLogger = { info: () => {}, warn: () => {} };
  *
  * Every call logs its token usage and estimated cost.
  */
-export function createBedrockProvider(options: BedrockProviderOptions = {}): InsightsProvider {
-  const env = options.env ?? process.env;
-  const modelId = options.modelId ?? (env.BEDROCK_MODEL_ID?.trim() || DEFAULT_BEDROCK_MODEL_ID);
-  // The SDK loads on the first call, not at import: a cold start of a statistical-only deployment never pays for it.
-  let client: BedrockRuntimeClient | undefined = options.client;
+export function createBedrockProvider(options: BedrockProviderOptions): InsightsProvider {
+  const { client } = options;
+  const modelId = options.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
   const logger = options.logger ?? silent;
   const settings = {
     maxAttempts: options.maxAttempts ?? 4,
@@ -94,11 +90,11 @@ export function createBedrockProvider(options: BedrockProviderOptions = {}): Ins
       messages: [{ role: 'user', content: [{ text: prompt.user }] }],
       inferenceConfig: { temperature: 0, maxTokens: options.maxTokens ?? 2048 },
     };
-    const sdk = await import('@aws-sdk/client-bedrock-runtime');
-    client ??= new sdk.BedrockRuntimeClient({ maxAttempts: 1 });
+    // The SDK's command classes load on the first call, not at import (the client's factory has loaded the module).
+    const { ConverseCommand } = await import('@aws-sdk/client-bedrock-runtime');
     for (let attempt = 1; ; attempt++) {
       try {
-        const output = await client.send(new sdk.ConverseCommand(input), {
+        const output = await client.send(new ConverseCommand(input), {
           abortSignal: AbortSignal.timeout(settings.timeoutMs),
         });
         const inputTokens = output.usage?.inputTokens ?? 0;
@@ -193,13 +189,7 @@ function ground(
     if (problem !== undefined) dropped.push(`recommendation ${index + 1} (${item.scope} ${item.subject}): ${problem}`);
     else if (typeof result !== 'string') kept.set(result.id, result);
   });
-  const recommendations = [...kept.values()].sort(
-    (a, b) =>
-      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
-      CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] ||
-      compareText(a.subject, b.subject),
-  );
-  return { recommendations, dropped };
+  return { recommendations: [...kept.values()].sort(compareRecommendations), dropped };
 }
 
 /** The recommendation the model meant, or why it cannot be kept. */

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { CompanyDayFigures, ProductDayFigures, StoreDayFigures } from '@tillflow/core';
+import { BusinessDate } from './insights.schema';
 
 /**
  * What the insight engines read: plain figures already computed by the metric steps, never raw rows. Series may come
@@ -7,7 +8,7 @@ import { CompanyDayFigures, ProductDayFigures, StoreDayFigures } from '@tillflow
  */
 export const InsightFacts = Type.Object({
   /** The business date analysed. */
-  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  date: BusinessDate,
   /** The figures of each store that reported on `date`. */
   stores: Type.Array(StoreDayFigures),
   /** The stores' figures of previous days: up to 28 days are used (anomalies), 13 for store trends. */

@@ -1,17 +1,20 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
 
-const BusinessDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+type TLiterals<T extends string[]> = TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
+
+/** A union of string literals, each written once: its Static type is the union of `values`. */
+function literals<const T extends string[]>(...values: T): TLiterals<T> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as TLiterals<T>;
+}
+
+/** A business date, `YYYY-MM-DD`. */
+export const BusinessDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 /** What an insight is about. `subject` is `company`, a store id, a SKU or a payment method accordingly. */
-export const InsightScope = Type.Union([
-  Type.Literal('company'),
-  Type.Literal('store'),
-  Type.Literal('product'),
-  Type.Literal('payment_method'),
-]);
+export const InsightScope = literals('company', 'store', 'product', 'payment_method');
 export type InsightScope = Static<typeof InsightScope>;
 
-export const InsightKind = Type.Union([Type.Literal('anomaly'), Type.Literal('trend'), Type.Literal('recommendation')]);
+export const InsightKind = literals('anomaly', 'trend', 'recommendation');
 export type InsightKind = Static<typeof InsightKind>;
 
 /**
@@ -32,19 +35,10 @@ const InsightBase = {
   facts: Facts,
 };
 
-export const Severity = Type.Union([
-  Type.Literal('low'),
-  Type.Literal('medium'),
-  Type.Literal('high'),
-  Type.Literal('critical'),
-]);
+export const Severity = literals('low', 'medium', 'high', 'critical');
 export type Severity = Static<typeof Severity>;
 
-export const AnomalyMetric = Type.Union([
-  Type.Literal('net_sales'),
-  Type.Literal('transactions'),
-  Type.Literal('avg_basket'),
-]);
+export const AnomalyMetric = literals('net_sales', 'transactions', 'avg_basket');
 export type AnomalyMetric = Static<typeof AnomalyMetric>;
 
 /**
@@ -55,10 +49,10 @@ export const Anomaly = Type.Object({
   ...InsightBase,
   kind: Type.Literal('anomaly'),
   metric: AnomalyMetric,
-  method: Type.Union([Type.Literal('history'), Type.Literal('peers')]),
+  method: literals('history', 'peers'),
   /** `same_weekday` when enough same-weekday days were available, else `trailing` (every day of the window). */
-  basis: Type.Union([Type.Literal('same_weekday'), Type.Literal('trailing'), Type.Literal('peers')]),
-  direction: Type.Union([Type.Literal('above'), Type.Literal('below')]),
+  basis: literals('same_weekday', 'trailing', 'peers'),
+  direction: literals('above', 'below'),
   severity: Severity,
   value: Type.Number(),
   expected: Type.Number(),
@@ -67,11 +61,7 @@ export const Anomaly = Type.Object({
 });
 export type Anomaly = Static<typeof Anomaly>;
 
-export const TrendDirection = Type.Union([
-  Type.Literal('improving'),
-  Type.Literal('declining'),
-  Type.Literal('stable'),
-]);
+export const TrendDirection = literals('improving', 'declining', 'stable');
 export type TrendDirection = Static<typeof TrendDirection>;
 
 /**
@@ -81,7 +71,7 @@ export type TrendDirection = Static<typeof TrendDirection>;
 export const Trend = Type.Object({
   ...InsightBase,
   kind: Type.Literal('trend'),
-  metric: Type.Union([Type.Literal('net_sales'), Type.Literal('transactions')]),
+  metric: literals('net_sales', 'transactions'),
   direction: TrendDirection,
   current: Type.Number(),
   previous: Type.Number(),
@@ -93,15 +83,10 @@ export const Trend = Type.Object({
 });
 export type Trend = Static<typeof Trend>;
 
-export const RecommendationCategory = Type.Union([
-  Type.Literal('restock'),
-  Type.Literal('investigate'),
-  Type.Literal('promote'),
-  Type.Literal('payment_mix'),
-]);
+export const RecommendationCategory = literals('restock', 'investigate', 'promote', 'payment_mix');
 export type RecommendationCategory = Static<typeof RecommendationCategory>;
 
-export const Priority = Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]);
+export const Priority = literals('high', 'medium', 'low');
 export type Priority = Static<typeof Priority>;
 
 /** Something to do, one per (subject, category) and day; `evidence` names the anomalies and trends it rests on. */
@@ -116,7 +101,7 @@ export const Recommendation = Type.Object({
 });
 export type Recommendation = Static<typeof Recommendation>;
 
-export const ProviderName = Type.Union([Type.Literal('statistical'), Type.Literal('bedrock')]);
+export const ProviderName = literals('statistical', 'bedrock');
 export type ProviderName = Static<typeof ProviderName>;
 
 /**

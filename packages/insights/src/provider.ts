@@ -30,27 +30,20 @@ export interface InsightsProviderDeps {
   logger?: InsightsLogger;
   /** Thresholds of the statistical engine (also the Bedrock provider's grounding and fallback). */
   statistical?: Partial<StatisticalOptions>;
-  /** Client, model and retry settings of the Bedrock provider. */
+  /** Client, model and retry settings of the Bedrock provider: required for `bedrock`. */
   bedrock?: Omit<BedrockProviderOptions, 'logger' | 'statistical'>;
 }
 
-/** The provider named `name` (`INSIGHTS_PROVIDER`, see `insightsProviderName`). */
+/**
+ * The provider named `name` (`INSIGHTS_PROVIDER`, read by the handler's config). Throws a ConfigError for `bedrock`
+ * without `deps.bedrock`: the client comes from the one SDK client factory, never made here.
+ */
 export function createInsightsProvider(name: ProviderName, deps: InsightsProviderDeps = {}): InsightsProvider {
   switch (name) {
     case 'statistical':
       return createStatisticalProvider(deps.statistical);
     case 'bedrock':
+      if (!deps.bedrock) throw new ConfigError('the bedrock insights provider needs a Bedrock client');
       return createBedrockProvider({ ...deps.bedrock, logger: deps.logger, statistical: deps.statistical });
   }
-}
-
-/**
- * The provider named by `INSIGHTS_PROVIDER`: `statistical` (the default when unset or empty) or `bedrock`. Throws a
- * ConfigError naming the variable for anything else, so a typo fails at cold start rather than silently.
- */
-export function insightsProviderName(env: Record<string, string | undefined> = process.env): ProviderName {
-  const value = (env.INSIGHTS_PROVIDER ?? '').trim();
-  if (value === '' || value === 'statistical') return 'statistical';
-  if (value === 'bedrock') return 'bedrock';
-  throw new ConfigError(`INSIGHTS_PROVIDER is "${value}"; expected "statistical" or "bedrock"`);
 }

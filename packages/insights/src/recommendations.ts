@@ -15,8 +15,8 @@ import { resolveOptions, type StatisticalOptions } from './options';
 import { compareText } from './order';
 import { round } from './stats';
 
-export const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
-export const CATEGORY_ORDER: Record<RecommendationCategory, number> = {
+const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
+const CATEGORY_ORDER: Record<RecommendationCategory, number> = {
   investigate: 0,
   restock: 1,
   promote: 2,
@@ -73,11 +73,15 @@ export function recommend(
     ...promote(facts.date, trends, o),
     ...paymentMix(facts, o),
   ];
-  return recommendations.sort(
-    (a, b) =>
-      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
-      CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] ||
-      compareText(a.subject, b.subject),
+  return recommendations.sort(compareRecommendations);
+}
+
+/** The order recommendations are listed in, whoever wrote them: priority, then category, then subject. */
+export function compareRecommendations(a: Recommendation, b: Recommendation): number {
+  return (
+    PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+    CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] ||
+    compareText(a.subject, b.subject)
   );
 }
 

@@ -7,7 +7,6 @@ import {
   ungroundedNumbers,
 } from '../src/bedrock-output';
 import { baseModelId, estimateCostUsd } from '../src/bedrock-pricing';
-import { insightsProviderName } from '../src/provider';
 
 const answer = { summary: 'A quiet day.', recommendations: [] };
 
@@ -52,12 +51,6 @@ describe('grounding numbers', () => {
 });
 
 describe('configuration', () => {
-  it('selects the provider from INSIGHTS_PROVIDER, statistical by default, and names the variable when wrong', () => {
-    expect(insightsProviderName({})).toBe('statistical');
-    expect(insightsProviderName({ INSIGHTS_PROVIDER: ' bedrock ' })).toBe('bedrock');
-    expect(() => insightsProviderName({ INSIGHTS_PROVIDER: 'openai' })).toThrow(/INSIGHTS_PROVIDER is "openai"/);
-  });
-
   it('prices a call by the base model of an inference profile', () => {
     expect(baseModelId('us.amazon.nova-lite-v1:0')).toBe('amazon.nova-lite-v1:0');
     // 1,000,000 input tokens at 0.06 and 500,000 output tokens at 0.24 dollars per million.

@@ -3,6 +3,7 @@ import { createServer, type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { Value } from '@sinclair/typebox/value';
+import { ConfigError } from '@tillflow/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBedrockProvider } from '../src/bedrock';
 import { DailyInsights } from '../src/insights.schema';
@@ -70,7 +71,7 @@ function logger() {
   return { log, lines };
 }
 
-function provider(replies: string[], extra: Parameters<typeof createBedrockProvider>[0] = {}) {
+function provider(replies: string[], extra: Partial<Parameters<typeof createBedrockProvider>[0]> = {}) {
   queue = replies.map(fixture);
   const { log, lines } = logger();
   const sleeps: number[] = [];
@@ -83,7 +84,6 @@ function provider(replies: string[], extra: Parameters<typeof createBedrockProvi
   clients.push(client);
   const p = createBedrockProvider({
     client,
-    env: {},
     logger: log,
     maxAttempts: 3,
     baseDelayMs: 100,
@@ -231,8 +231,8 @@ describe('bedrock provider against recorded Converse responses', () => {
     expect(result.reasons[0]).toMatch(/AccessDeniedException/);
   });
 
-  it('takes the model from BEDROCK_MODEL_ID and logs no cost for a model without a known price', async () => {
-    const { p, lines } = provider(['valid'], { env: { BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0' } });
+  it('calls the model it is given and logs no cost for a model without a known price', async () => {
+    const { p, lines } = provider(['valid'], { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' });
     const result = await p.analyze(facts);
     expect(decodeURIComponent(requests[0]?.url ?? '')).toBe('/model/anthropic.claude-3-haiku-20240307-v1:0/converse');
     expect(result.model).toBe('anthropic.claude-3-haiku-20240307-v1:0');
@@ -248,8 +248,10 @@ describe('bedrock provider against recorded Converse responses', () => {
       maxAttempts: 1,
     });
     clients.push(client);
-    const p = createInsightsProvider('bedrock', { bedrock: { client, env: {} } });
+    const p = createInsightsProvider('bedrock', { bedrock: { client } });
     expect(p.name).toBe('bedrock');
     expect((await p.analyze(facts)).provider).toBe('bedrock');
+    // The client comes from @tillflow/aws's factory: without one there is no Bedrock provider.
+    expect(() => createInsightsProvider('bedrock')).toThrow(ConfigError);
   });
 });
