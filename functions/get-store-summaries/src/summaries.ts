@@ -1,5 +1,5 @@
 import { type AnalysisRef, queryStoreHistory, queryStoreSummariesByDate, writeAnalysisFile } from '@tillflow/aws';
-import { isCalendarDate, type StoreSummary, ValidationError } from '@tillflow/core';
+import { compareText, isCalendarDate, type StoreSummary, ValidationError } from '@tillflow/core';
 import { DEFAULT_STATISTICAL_OPTIONS, type InsightFacts } from '@tillflow/insights';
 
 export interface StoreSummariesResult {
@@ -37,7 +37,8 @@ export function buildFacts(
   stores: readonly StoreSummary[],
   history: readonly StoreSummary[],
 ): InsightFacts {
-  const byStore = (a: StoreSummary, b: StoreSummary) => compare(a.store_id, b.store_id) || compare(a.date, b.date);
+  const byStore = (a: StoreSummary, b: StoreSummary) =>
+    compareText(a.store_id, b.store_id) || compareText(a.date, b.date);
   return {
     date,
     stores: [...stores].sort(byStore),
@@ -45,10 +46,6 @@ export function buildFacts(
     company: [],
     products: [],
   };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Loads the date's store summaries (GSI1) and each reporting store's history, and writes the facts document. */

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { PAYMENT_METHODS } from './store-file.schema';
+import { BusinessDate } from './store-summary.schema';
 
 /**
  * The canonical line-item row: what every source adapter produces and everything after it (Parquet, metrics) reads.
@@ -8,7 +9,7 @@ import { PAYMENT_METHODS } from './store-file.schema';
  */
 export const CanonicalRow = Type.Object({
   store_id: Type.String({ minLength: 1 }),
-  business_date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  business_date: BusinessDate,
   transaction_id: Type.String({ minLength: 1 }),
   /** Milliseconds since the epoch, UTC. */
   timestamp_ms: Type.Integer(),

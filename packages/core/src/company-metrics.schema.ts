@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Money, SalesFigures } from './store-summary.schema';
+import { BusinessDate, Money, SalesFigures } from './store-summary.schema';
 
 /** A store named with its net sales: how the best and worst store of a day are reported. */
 export const StoreStanding = Type.Object({ store_id: Type.String(), net_sales: Money });
@@ -10,7 +10,7 @@ export type StoreStanding = Static<typeof StoreStanding>;
  * reported stores' figures, so that the company and its stores can never disagree. Stored under `companyMetricsKey`.
  */
 export const CompanyDayFigures = Type.Composite([
-  Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }),
+  Type.Object({ date: BusinessDate }),
   SalesFigures,
   Type.Object({
     /** Highest net sales (ties: lowest store id); null when no store reported. */

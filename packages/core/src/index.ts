@@ -9,6 +9,7 @@ export * from './errors';
 export * from './keys';
 export * from './metrics';
 export * from './money';
+export * from './order';
 export * from './product-metrics';
 export * from './product-metrics.schema';
 export * from './store-file';

@@ -1,5 +1,6 @@
 import type { CanonicalRow } from './canonical-row.schema';
 import { divideCents, fromCents } from './money';
+import { compareText } from './order';
 import { PAYMENT_METHODS, type PaymentMethod } from './store-file.schema';
 import type { PaymentMix, ProductFigures, StoreDayFigures } from './store-summary.schema';
 
@@ -75,7 +76,7 @@ export function summarizeStoreDay(storeId: string, date: string, rows: readonly 
 /** Products ordered by net sales, then units, then SKU (so that ties are stable), cut at `limit`. */
 export function rankProducts(products: readonly ProductAcc[], limit: number): ProductFigures[] {
   return [...products]
-    .sort((a, b) => b.netCents - a.netCents || b.units - a.units || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
+    .sort((a, b) => b.netCents - a.netCents || b.units - a.units || compareText(a.sku, b.sku))
     .slice(0, limit)
     .map((p) => ({ sku: p.sku, name: p.name, units: p.units, net_sales: fromCents(p.netCents) }));
 }

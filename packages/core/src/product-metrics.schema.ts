@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Money } from './store-summary.schema';
+import { BusinessDate, Money } from './store-summary.schema';
 
 /** One product's figures over every row of every store of a day: what the top and bottom lists hold. */
 export const RankedProduct = Type.Object({
@@ -34,7 +34,7 @@ export type ProductSales = Static<typeof ProductSales>;
  * `productMetricsKey`.
  */
 export const ProductDayFigures = Type.Object({
-  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  date: BusinessDate,
   /** Distinct SKUs sold that day. */
   total_products: Type.Integer({ minimum: 0 }),
   lines: Type.Integer({ minimum: 0 }),

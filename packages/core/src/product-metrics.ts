@@ -2,6 +2,7 @@ import type { CanonicalRow } from './canonical-row.schema';
 import { ValidationError } from './errors';
 import { TOP_PRODUCTS } from './metrics';
 import { fromCents } from './money';
+import { compareText } from './order';
 import type { ProductDayFigures, ProductSales, RankedProduct } from './product-metrics.schema';
 
 interface SkuAcc {
@@ -142,6 +143,3 @@ function usualName(names: ReadonlyMap<string, number>): string {
 }
 
 /** Code-point order: locale-independent, so every machine ranks ties the same way. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,5 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 
+/** A business date, `YYYY-MM-DD` (the store's local calendar day). */
+export const BusinessDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
 /** A decimal amount of money with at most two decimals (cents are exact in a DynamoDB number). */
 export const Money = Type.Number({ description: 'a decimal amount with at most two decimals' });
 

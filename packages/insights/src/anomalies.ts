@@ -1,10 +1,9 @@
-import { addDays, type StoreDayFigures, ValidationError, weekday } from '@tillflow/core';
+import { addDays, compareText, type StoreDayFigures, ValidationError, weekday } from '@tillflow/core';
 import { count, money, pct } from './format';
 import { insightId } from './ids';
 import type { InsightFacts } from './insight-facts.schema';
 import type { Anomaly, AnomalyMetric, Severity } from './insights.schema';
 import { resolveOptions, type StatisticalOptions } from './options';
-import { compareText } from './order';
 import { median, robustScore, round } from './stats';
 
 const METRICS: readonly AnomalyMetric[] = ['net_sales', 'transactions', 'avg_basket'];

@@ -1,6 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { CompanyDayFigures, ProductDayFigures, StoreDayFigures } from '@tillflow/core';
-import { BusinessDate } from './insights.schema';
+import { BusinessDate, CompanyDayFigures, ProductDayFigures, StoreDayFigures } from '@tillflow/core';
 
 /**
  * What the insight engines read: plain figures already computed by the metric steps, never raw rows. Series may come

@@ -1,4 +1,5 @@
 import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+import { BusinessDate } from '@tillflow/core';
 
 type TLiterals<T extends string[]> = TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
 
@@ -6,9 +7,6 @@ type TLiterals<T extends string[]> = TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
 function literals<const T extends string[]>(...values: T): TLiterals<T> {
   return Type.Union(values.map((value) => Type.Literal(value))) as TLiterals<T>;
 }
-
-/** A business date, `YYYY-MM-DD`. */
-export const BusinessDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 /** What an insight is about. `subject` is `company`, a store id, a SKU or a payment method accordingly. */
 export const InsightScope = literals('company', 'store', 'product', 'payment_method');

@@ -1,4 +1,4 @@
-import { addDays, PAYMENT_METHODS, type PaymentMethod } from '@tillflow/core';
+import { addDays, compareText, PAYMENT_METHODS, type PaymentMethod } from '@tillflow/core';
 import { count, money, pct } from './format';
 import { insightId } from './ids';
 import type { InsightFacts } from './insight-facts.schema';
@@ -12,7 +12,6 @@ import type {
   Trend,
 } from './insights.schema';
 import { resolveOptions, type StatisticalOptions } from './options';
-import { compareText } from './order';
 import { round } from './stats';
 
 const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 };

@@ -1,10 +1,9 @@
-import { addDays, type CompanyDayFigures, type ProductSales, type StoreDayFigures } from '@tillflow/core';
+import { addDays, type CompanyDayFigures, compareText, type ProductSales, type StoreDayFigures } from '@tillflow/core';
 import { count, money, pct } from './format';
 import { insightId } from './ids';
 import type { InsightFacts } from './insight-facts.schema';
 import type { Facts, InsightScope, Trend, TrendDirection } from './insights.schema';
 import { resolveOptions, type StatisticalOptions } from './options';
-import { compareText } from './order';
 import { pairedTTest, round } from './stats';
 
 type TrendMetric = Trend['metric'];
