@@ -85,7 +85,7 @@ resource "aws_lambda_function" "function" {
   description      = each.value.description
   role             = aws_iam_role.function[each.key].arn
   handler          = "index.handler"
-  runtime          = "nodejs22.x"
+  runtime          = "nodejs24.x"
   architectures    = [var.lambda_architecture]
   filename         = "${local.package_dir}/${each.key}.zip"
   source_code_hash = filebase64sha256("${local.package_dir}/${each.key}.zip")

@@ -121,7 +121,7 @@ describe('aws_lambda_function.function', () => {
     expect(fn.for_each).toBe('${local.functions}');
     expect(fn.function_name).toBe('${var.project_name}-${each.key}');
     expect(fn.handler).toBe('index.handler');
-    expect(fn.runtime).toBe('nodejs22.x');
+    expect(fn.runtime).toBe('nodejs24.x');
     expect(fn.architectures).toEqual(['${var.lambda_architecture}']);
     expect(fn.filename).toBe('${local.package_dir}/${each.key}.zip');
     expect(fn.source_code_hash).toBe('${filebase64sha256("${local.package_dir}/${each.key}.zip")}');

@@ -63,7 +63,7 @@ describe('GitHub Actions workflows', () => {
     const { workflow } = load('ci.yml');
     const build = workflow.jobs.build as Job;
     const node = step(build, uses('actions/setup-node'), 'setup-node');
-    expect(node.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+    expect(node.with).toMatchObject({ 'node-version': 24, cache: 'npm' });
     expect(build.steps.findIndex(runs('npm ci'))).toBeLessThan(
       build.steps.findIndex(runs('turbo run lint typecheck test package')),
     );

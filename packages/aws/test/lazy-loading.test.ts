@@ -53,7 +53,7 @@ describe('traced', () => {
   });
 
   it('leaves a client untouched in Lambda when POWERTOOLS_TRACE_ENABLED is false', async () => {
-    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
+    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs24.x');
     vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'FALSE');
     const client = new S3Client({ region: 'us-east-1' });
     await traced(client);
@@ -61,7 +61,7 @@ describe('traced', () => {
   });
 
   it('captures the client with X-Ray in Lambda', async () => {
-    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
+    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs24.x');
     vi.stubEnv('POWERTOOLS_TRACE_ENABLED', '');
     const client = new S3Client({ region: 'us-east-1' });
     expect(await traced(client)).toBe(client);

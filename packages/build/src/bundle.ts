@@ -3,14 +3,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 
 /**
- * Modules left out of every bundle because the Lambda `nodejs22.x` runtime already ships them. Bundling AWS SDK v3
+ * Modules left out of every bundle because the Lambda `nodejs24.x` runtime already ships them. Bundling AWS SDK v3
  * would add hundreds of KB per function (and cold-start time) for code that is on the runtime's module path anyway.
  * Only list what the runtime provides: anything else marked external would fail to import in AWS.
  */
 export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*'];
 
-/** Node version the bundles are compiled for: the Lambda runtime `nodejs22.x`. */
-export const BUNDLE_TARGET = 'node22';
+/** Node version the bundles are compiled for: the Lambda runtime `nodejs24.x`. */
+export const BUNDLE_TARGET = 'node24';
 
 /** The handler module every function package exports `handler` from, relative to the function's folder. */
 export const HANDLER_ENTRY = 'src/handler.ts';
@@ -65,7 +65,7 @@ export function findParquetWasmGlue(metafile: Metafile): string | undefined {
 }
 
 /**
- * Bundles `<functionDir>/src/handler.ts` into `<functionDir>/dist/index.mjs`: one minified ES module for Node 22
+ * Bundles `<functionDir>/src/handler.ts` into `<functionDir>/dist/index.mjs`: one minified ES module for Node 24
  * with everything but {@link RUNTIME_PROVIDED_MODULES} inlined, plus the parquet-wasm binary when it is used, plus
  * `dist/meta.json`. `dist/` is emptied first so that files from an earlier build cannot end up in the zip.
  * The output depends only on the sources: no timestamps, no absolute paths, no source map.

@@ -4,8 +4,6 @@
  */
 import { runCommand } from './command';
 
-// The platform runs on the machine's Node 20 knowingly (Lambda runs the nodejs22.x runtime): no SDK nag per run.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // A reader that goes away (`tillflow | head`) must not crash the platform: the output is dropped, the work goes on.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
