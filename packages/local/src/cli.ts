@@ -4,7 +4,6 @@
  */
 import { runCommand } from './command';
 
-
 // A reader that goes away (`tillflow | head`) must not crash the platform: the output is dropped, the work goes on.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
