@@ -93,7 +93,7 @@ export async function readParquetColumns<C extends CanonicalColumn>(
   if (wanted.length === 0) return {} as CanonicalColumns<C>;
   const wasm = parquetWasm();
   // readParquet ignores `columns` (LOCAL-STACK.md); ParquetFile.read honours it and decodes only those chunks.
-  const file = await wasm.ParquetFile.fromFile(new Blob([bytes]));
+  const file = await wasm.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
   let table: Table;
   try {
     table = tableFromIPC((await file.read({ columns: wanted })).intoIPCStream());

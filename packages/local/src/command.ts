@@ -1,11 +1,15 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DEFAULT_EXPECTED_STORES } from './env';
 import { PortInUseError } from './http';
 import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from './platform';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
-import { formatSummary, succeeded, summarize } from './summary';
+import { StateDirInUseError } from './lifecycle/state-lock';
+import type { ExecutionRecord } from './step-functions';
+import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
 
 /** The `tillflow` command's options, from flags over environment variables over defaults. */
 interface CommandOptions {
@@ -18,6 +22,8 @@ interface CommandOptions {
   timeZone: string;
   verbose: boolean;
   help: boolean;
+  fromSource: boolean;
+  concurrency?: number;
   functionsDir?: string;
   stateMachinesDir?: string;
 }
@@ -33,9 +39,10 @@ class UsageError extends Error {
 /** What `tillflow --help` prints. */
 export const USAGE = `Usage: tillflow [options]      (npm start -- [options])
 
-Runs Tillflow on this machine: S3, DynamoDB, Step Functions, SNS and the HTTP API, with the functions' real
-handlers. On a first run (empty state folder) it uploads the store files of the data folder through the API, as
-stores do, waits for every workflow and prints a summary.
+Runs Tillflow on this machine: S3, DynamoDB, Step Functions, SNS and the HTTP API, each function from its built
+bundle in Lambda-like execution environments. Until the data folder's store files have all been uploaded (a first
+run), it uploads them through the API as stores do, waits for every workflow and prints a summary. Each start
+resumes what an interrupted run left: uploads not yet processed, complete days not yet analysed.
 
 Options (environment variable in brackets):
   --api-port N            HTTP API port, default 3000                  [TILLFLOW_API_PORT]
@@ -51,6 +58,10 @@ Options (environment variable in brackets):
                           file names, else 0001..0011                   [TILLFLOW_EXPECTED_STORES]
   --time-zone TZ          the business time zone, default UTC           [TILLFLOW_TIME_ZONE]
   --verbose               handler INFO logs and the S3 request log
+  --concurrency N         execution environments at most, all functions together, default 10
+                                                                      [TILLFLOW_CONCURRENCY]
+  --from-source           run the functions' src/handler.ts instead of their bundles (quick iteration only:
+                          the bundles are what deploys and what the tests run)
   --functions-dir DIR     functions to run, default functions/
   --state-machines-dir DIR  ASL files to run, default state-machines/
   --help                  this text
@@ -80,6 +91,8 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
         verbose: { type: 'boolean' },
         'functions-dir': { type: 'string' },
         'state-machines-dir': { type: 'string' },
+        'from-source': { type: 'boolean' },
+        concurrency: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -117,6 +130,11 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
   } catch {
     throw new UsageError(`--time-zone: "${timeZone}" is not a time zone (for example Europe/Paris)`);
   }
+  const concurrencyText = text('concurrency', 'TILLFLOW_CONCURRENCY');
+  const concurrency = concurrencyText === undefined || concurrencyText === '' ? undefined : Number(concurrencyText);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)) {
+    throw new UsageError(`--concurrency takes a whole number from 1 to 1000, got "${concurrencyText}"`);
+  }
   const functionsDir = values['functions-dir'] as string | undefined;
   const stateMachinesDir = values['state-machines-dir'] as string | undefined;
   return {
@@ -135,6 +153,8 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
     timeZone,
     verbose: values.verbose === true,
     help: values.help === true,
+    fromSource: values['from-source'] === true,
+    ...(concurrency !== undefined ? { concurrency } : {}),
     ...(functionsDir ? { functionsDir: resolve(functionsDir) } : {}),
     ...(stateMachinesDir ? { stateMachinesDir: resolve(stateMachinesDir) } : {}),
   };
@@ -180,7 +200,6 @@ export async function runCommand(
     const rel = relative(process.cwd(), path);
     return `${rel.startsWith('..') ? path : rel || '.'}/`;
   };
-  const firstRun = !existsSync(opts.stateDir) || readdirSync(opts.stateDir).length === 0;
 
   const platformOptions: PlatformOptions = {
     stateDir: opts.stateDir,
@@ -189,6 +208,12 @@ export async function runCommand(
     timeZone: opts.timeZone,
     verbose: opts.verbose,
     log: err,
+    onExecutionEnd: (record) => {
+      const line = executionLine(record);
+      if (line) out(line);
+    },
+    ...(opts.fromSource ? { fromSource: true } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     ...(opts.functionsDir ? { functionsDir: opts.functionsDir } : {}),
     ...(opts.stateMachinesDir ? { stateMachinesDir: opts.stateMachinesDir } : {}),
   };
@@ -196,10 +221,9 @@ export async function runCommand(
   try {
     platform = await startPlatform(platformOptions);
   } catch (error) {
-    err(
-      `tillflow: ${error instanceof PortInUseError ? error.message : `could not start: ${(error as Error).message}`}`,
-    );
-    return error instanceof PortInUseError ? 3 : 1;
+    const known = error instanceof PortInUseError || error instanceof StateDirInUseError;
+    err(`tillflow: ${known ? (error as Error).message : `could not start: ${(error as Error).message}`}`);
+    return known ? 3 : 1;
   }
   const e = platform.endpoints;
   out(
@@ -220,58 +244,101 @@ export async function runCommand(
 
   let code = 0;
   try {
-    if (firstRun && opts.sampleData) {
+    const marker = join(opts.stateDir, SAMPLE_DATA_MARKER);
+    let uploads: UploadResult[] = [];
+    if (opts.sampleData && !existsSync(marker)) {
       const files = storeFiles(opts.dataDir);
       if (files.length === 0) err(`tillflow: no store_<NNNN>_<YYYY-MM-DD>.json files in ${show(opts.dataDir)}`);
-      let uploads: UploadResult[] = [];
-      let finished = true;
-      if (files.length > 0) {
-        out(`Uploading ${files.length} store files from ${show(opts.dataDir)} through POST /uploads…`);
-        finished = await unlessStopped(
-          (async () => {
-            uploads = await uploadStoreFiles(e.api, opts.dataDir, {
-              files,
-              onUploaded: (_result, done, total) => {
-                if (tty) process.stdout.write(`\r  uploaded ${done}/${total}${done === total ? '\n' : ''}`);
-              },
-            });
-            if (stopped) return;
-            out('Waiting for the workflows…');
-            await platform.waitForIdle({ timeoutMs: 60 * 60 * 1000 });
-          })(),
+      const pending = await notYetUploaded(platform, opts.dataDir, files);
+      if (pending.length > 0) {
+        out(
+          `Uploading ${pending.length}${pending.length < files.length ? ` of ${files.length}` : ''} store files ` +
+            `from ${show(opts.dataDir)} through POST /uploads…`,
         );
       }
-      if (finished) {
-        const summary = await summarize(platform, {
-          uploads,
-          expectedStores: opts.expectedStores,
-          elapsedMs: Date.now() - began,
-        });
-        out(formatSummary(summary));
-        if (!succeeded(summary)) code = 1;
-      } else {
-        out('Stopped before the workflows finished: no summary.');
-        code = 130;
-      }
-    } else if (firstRun) {
-      out('Sample data not uploaded (--no-sample-data).');
-    } else if (opts.sampleData) {
-      out(
-        `The state folder ${show(opts.stateDir)} holds an earlier run: nothing uploaded (delete it to start afresh).`,
+      const sent = await unlessStopped(
+        (async () => {
+          uploads = await uploadStoreFiles(e.api, opts.dataDir, {
+            files: pending,
+            onUploaded: (_result, done, total) => {
+              if (tty) process.stdout.write(`\r  uploaded ${done}/${total}${done === total ? '\n' : ''}`);
+            },
+          });
+        })(),
       );
+      // Written only when every file is in: a run stopped half way uploads the rest next time.
+      if (sent && files.length > 0 && uploads.every((u) => u.ok)) writeFileSync(marker, `${new Date().toISOString()}\n`);
+    } else if (!opts.sampleData) {
+      out('Sample data not uploaded (--no-sample-data).');
+    } else {
+      out(`The sample data is already in ${show(opts.stateDir)} (delete the folder to start afresh).`);
     }
 
-    if (!opts.once && !stopped) {
-      out('Serving. Ctrl-C stops.');
-      await stopRequested;
-      out('Stopping…');
-    } else if (opts.once && !stopped) {
-      if (!(await unlessStopped(platform.waitForIdle({ timeoutMs: 60 * 60 * 1000 })))) code = 130;
-      const failed = platform.executions().filter((r) => r.status !== 'SUCCEEDED');
-      if (failed.length > 0 && code === 0) code = 1;
+    const worked = uploads.length > 0 || platform.executions().length > 0;
+    if (!stopped && (opts.once || worked)) {
+      if (worked) out('Waiting for the workflows…');
+      if (await unlessStopped(platform.waitForIdle({ timeoutMs: 60 * 60 * 1000 }))) {
+        if (worked) {
+          const summary = await summarize(platform, {
+            uploads,
+            expectedStores: opts.expectedStores,
+            elapsedMs: Date.now() - began,
+          });
+          out(formatSummary(summary));
+          if (!succeeded(summary)) code = 1;
+        }
+      } else {
+        out('Stopped before the workflows finished: no summary (the next start resumes them).');
+        code = 130;
+      }
     }
+    if (!opts.once && !stopped) {
+      out(`Serving. Ctrl-C stops.`);
+      await stopRequested;
+    }
+    if (stopped) out('Stopping…');
   } finally {
     await platform.stop();
   }
   return code;
+}
+
+/** Written to the state folder once every sample file was uploaded: "first run" means this file is absent. */
+export const SAMPLE_DATA_MARKER = 'sample-data.uploaded';
+
+/** The store files whose content is not in the bucket yet under their key (an earlier run may have sent some). */
+async function notYetUploaded(platform: Platform, dataDir: string, files: string[]): Promise<string[]> {
+  const s3 = platform.s3Client();
+  const stored = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: platform.bucket, Prefix: 'uploads/', ContinuationToken: token }),
+    );
+    for (const o of page.Contents ?? []) stored.set(o.Key as string, (o.ETag ?? '').replaceAll('"', ''));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return files.filter((file) => {
+    const etag = stored.get(`uploads/${file}`);
+    return etag !== createHash('md5').update(readFileSync(join(dataDir, file))).digest('hex');
+  });
+}
+
+/** The console line of an ended execution: one per upload processed or rejected, one per day analysed. */
+export function executionLine(record: ExecutionRecord): string | undefined {
+  if (record.status !== 'SUCCEEDED' || record.output === undefined) return undefined;
+  const output = JSON.parse(record.output) as Record<string, unknown>;
+  if (record.machine === 'upload-processor') {
+    const outcome = uploadOutcome(output);
+    const key = String(output.sourceKey ?? '');
+    if (outcome.fileRejected) return `  rejected  ${key}: ${String(output.reason ?? 'the file cannot be read')}`;
+    const lines = outcome.acceptedLines + outcome.rejectedLines;
+    return `  processed ${key}: ${lines} lines${outcome.rejectedLines ? `, ${outcome.rejectedLines} rejected` : ''}`;
+  }
+  if (record.machine === 'daily-analysis' && typeof output.date === 'string') {
+    const net = typeof output.net_sales === 'number' ? `, net sales ${output.net_sales.toFixed(2)}` : '';
+    const stores = output.stores_reported ?? output.stores;
+    return `  analysed  ${output.date} r${String(output.revision ?? 1)}: ${String(stores ?? 0)} stores${net}`;
+  }
+  return undefined;
 }

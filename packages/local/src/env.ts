@@ -1,7 +1,6 @@
 import {
   BUCKET_NAME,
   IDEMPOTENCY_TABLE,
-  REGION,
   SALES_TABLE,
   stateMachineArn,
   TOPIC_NAMES,
@@ -16,7 +15,7 @@ export const DEFAULT_EXPECTED_STORES: readonly string[] = Array.from({ length: 1
 /** s3rver accepts these credentials only; dynalite and the platform's own APIs accept any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
-/** What the handler environment depends on. */
+/** What the functions' variables depend on. */
 export interface HandlerEnvironmentInput {
   endpoints: { s3: string; dynamodb: string; sns: string; sfn: string };
   expectedStores: readonly string[];
@@ -25,11 +24,11 @@ export interface HandlerEnvironmentInput {
 }
 
 /**
- * The environment the handlers get: the variables Terraform sets on each function, with local names and ARNs, and
- * the SDK's own endpoint variables pointing at the local servers. Locally every function shares one process, so
- * they share this one environment.
+ * The local values of the variables Terraform sets on the functions (infrastructure/locals.tf), by name: the local
+ * bucket, tables and ARNs, and what the command line sets. A variable Terraform sets from another variable's default
+ * (`var.insights_provider`) needs no entry here: the platform reads the default from infrastructure/variables.tf.
  */
-export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
+export function knownValues(input: Omit<HandlerEnvironmentInput, 'endpoints'>): Record<string, string> {
   return {
     BUCKET_NAME,
     SALES_TABLE,
@@ -39,18 +38,23 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     REPORT_TOPIC_ARN: topicArn(TOPIC_NAMES.report),
     DAILY_ANALYSIS_STATE_MACHINE_ARN: stateMachineArn('daily-analysis'),
     DAILY_ANALYSIS_TIMEZONE: input.timeZone,
-    INSIGHTS_PROVIDER: 'statistical',
-    AWS_REGION: REGION,
-    AWS_DEFAULT_REGION: REGION,
+    POWERTOOLS_LOG_LEVEL: input.verbose ? 'INFO' : 'WARN',
+  };
+}
+
+/**
+ * The variables only the local platform sets, on every function: the SDK's own endpoint variables pointing at the
+ * local servers (so the same bundle runs in AWS, where they are absent), the local credentials (Lambda gives the
+ * role's), and tracing off (there is no X-Ray daemon here; in Lambda the Tracer traces).
+ */
+export function localAdditions(endpoints: HandlerEnvironmentInput['endpoints']): Record<string, string> {
+  return {
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: input.endpoints.s3,
-    AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SNS: input.endpoints.sns,
-    AWS_ENDPOINT_URL_SFN: input.endpoints.sfn,
-    POWERTOOLS_SERVICE_NAME: 'tillflow',
-    POWERTOOLS_LOG_LEVEL: input.verbose ? 'INFO' : 'WARN',
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_SFN: endpoints.sfn,
     POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }

@@ -4,7 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { extname, join, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { BodyTooLargeError, readBody, send } from './http';
-import type { LambdaRuntime } from './lambda-runtime';
+import type { LambdaRuntime } from './runtime/lambda-runtime';
 import { ACCOUNT_ID } from './resources';
 
 /** API Gateway refuses request bodies above 10 MB. */

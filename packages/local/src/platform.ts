@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,14 +6,20 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_EXPECTED_STORES, handlerEnvironment, LOCAL_CREDENTIALS } from './env';
+import { DEFAULT_EXPECTED_STORES, knownValues, LOCAL_CREDENTIALS, localAdditions } from './env';
 import { gatewayListener } from './gateway';
 import { listen, type RunningServer } from './http';
-import { LambdaRuntime } from './lambda-runtime';
+import { checkPortsFree } from './lifecycle/ports';
+import { type Reconciled, reconcile } from './lifecycle/reconcile';
+import { lockStateDir } from './lifecycle/state-lock';
 import { BUCKET_NAME, IDEMPOTENCY_TABLE, REGION, SALES_TABLE, TOPIC_NAMES, topicArn } from './resources';
 import { API_ROUTES } from './routes';
+import type { LogSink } from './runtime/environment';
+import { resolveFunctions } from './runtime/functions';
+import { LambdaRuntime } from './runtime/lambda-runtime';
+import { readTerraform, type TerraformSettings } from './runtime/terraform';
 import { matchingMachines, S3_RULES, type S3Rule, Sequencer, toEventBridge } from './s3-events';
-import { SCHEDULES, type Schedule, Scheduler } from './scheduler';
+import { defaultSchedules, type Schedule, Scheduler } from './scheduler';
 import { sfnApiListener } from './sfn-api';
 import { type PublishedMessage, SnsTopics, snsApiListener } from './sns';
 import {
@@ -30,7 +35,10 @@ import { ensureTables } from './tables';
 /** The repository root: the folder holding `functions/`, `state-machines/` and `sample-data/`. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Default ports (shared/DESIGN.md "Local defaults"); 0 picks a free port. */
+/** Where the platform caches what is slow to compute and the same for the same files (parsed HCL, validated ASL). */
+const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'tillflow-local');
+
+/** Default ports (docs/architecture.md "The local platform"); 0 picks a free port. */
 export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamodb: 8000, sfn: 8083, sns: 8084 } as const;
 
 /** A port per server of the platform. */
@@ -59,28 +67,40 @@ export interface PlatformOptions {
   functionsDir?: string;
   /** Default `<repo>/state-machines`. */
   stateMachinesDir?: string;
+  /** The Terraform module whose function map and defaults the platform follows (default `<repo>/infrastructure`). */
+  infrastructureDir?: string;
+  /** Runs each function's `src/handler.ts` through tsx instead of its bundle (quick iteration only). */
+  fromSource?: boolean;
+  /** Execution environments at most, all functions together (default 10). */
+  concurrency?: number;
   /** The HTTP API's routes (default {@link API_ROUTES}). */
   routes?: Readonly<Record<string, string>>;
   /** Which keys start which workflow (default {@link S3_RULES}). */
   s3Rules?: readonly S3Rule[];
-  /** Scheduled functions (default {@link SCHEDULES}); those without a handler are skipped. */
+  /** Scheduled functions (default: Terraform's, see `defaultSchedules`); those without a function are skipped. */
   schedules?: readonly Schedule[];
   /** `EXPECTED_STORES` (default 0001–0011). */
   expectedStores?: readonly string[];
-  /** `DAILY_ANALYSIS_TIMEZONE`, also the scheduler's time zone (default UTC). */
+  /** `DAILY_ANALYSIS_TIMEZONE`, also the scheduler's time zone (default: Terraform's default). */
   timeZone?: string;
-  /** INFO logs from the handlers and s3rver's request log. */
+  /** INFO logs from the handlers, printed as well as kept in their log groups, and s3rver's request log. */
   verbose?: boolean;
   /** A folder of static files (the dashboard) served by the API for GETs that match no route. */
   staticDir?: string;
-  /** Function timeouts in seconds (default 300). */
+  /** Function timeouts in seconds, over Terraform's (tests). */
   functionTimeoutsSeconds?: Record<string, number>;
+  /** Function memory sizes in MB, over Terraform's (tests). */
+  functionMemoryMb?: Record<string, number>;
   /** Every Retry waits this many milliseconds instead of its backoff (tests). */
   retryIntervalMs?: number;
-  /** More variables for the handlers, over the platform's own. */
+  /** More variables for every function, over the platform's own. */
   env?: Record<string, string>;
+  /** Where the functions' output lines go (default: dropped). */
+  logs?: LogSink;
   /** Where the platform reports what goes wrong in the background (default: stderr). */
   log?: (line: string) => void;
+  /** Called when an execution ends, whatever its status (the CLI prints a line per upload and per day). */
+  onExecutionEnd?: (record: ExecutionRecord) => void;
 }
 
 /** The running local platform. */
@@ -91,8 +111,10 @@ export interface Platform {
   stateDir: string;
   bucket: string;
   tables: { sales: string; idempotency: string };
-  /** The variables the handlers run with (also set on this process). */
+  /** The variables the platform's values give the functions (each function gets those Terraform gives it). */
   env: Readonly<Record<string, string>>;
+  /** What the start's reconciliation found and started again. */
+  reconciled: Reconciled;
   /** Executions started since the platform started, oldest first; filtered by state machine name and status. */
   executions(filter?: { machine?: string; status?: ExecutionStatus }): ExecutionRecord[];
   describeExecution(executionArn: string): ExecutionRecord;
@@ -102,6 +124,8 @@ export interface Platform {
   messages(topic?: string): PublishedMessage[];
   /** Invokes a function directly, as `aws lambda invoke` would. */
   invoke(functionName: string, event: unknown): Promise<unknown>;
+  /** The Lambda runtime: the functions' settings and execution environments. */
+  runtime: LambdaRuntime;
   /** The scheduler, whose `tick(minute)` fires the schedules due at a minute. */
   scheduler: Scheduler;
   /**
@@ -109,76 +133,112 @@ export interface Platform {
    * handlers through the Step Functions API), no function invocation. Rejects after `timeoutMs` (default 5 minutes).
    */
   waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
-  /** SDK clients configured for the platform (path-style S3 with its credentials and checksum settings). */
+  /** SDK clients configured for the platform (path-style S3, local credentials). */
   s3Client(): S3Client;
   dynamoClient(): DynamoDBClient;
   documentClient(): DynamoDBDocumentClient;
   sfnClient(): SFNClient;
   snsClient(): SNSClient;
   /**
-   * Stops: new requests are refused, running executions get `graceMs` (default 10 s) to finish and are then aborted,
-   * and every server closes.
+   * Stops in order (see {@link drainAndStop}): nothing new is taken, running work gets `graceMs` (default 30 s) to
+   * finish, then what still runs is aborted (reconciled at the next start), the servers stop, storage last.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
-let active = false;
+/** The parts of a running platform, as the start phases build them and the stop takes them down. */
+interface Parts {
+  host: string;
+  stateDir: string;
+  log: (line: string) => void;
+  release: () => void;
+  storage?: Storage;
+  servers: Partial<Record<keyof Ports, RunningServer>>;
+  runtime?: LambdaRuntime;
+  sfn?: StepFunctions;
+  scheduler?: Scheduler;
+  clients: { destroy(): void }[];
+  /** False once the stop began: S3 events are no longer routed (the next start reconciles them). */
+  routing: boolean;
+}
 
 /**
- * Starts the local platform: S3 and DynamoDB (in a storage process), the Step Functions runner and its API, SNS,
- * the HTTP API and the scheduler, with the handler environment set on this process. One platform per process: the
- * handlers read their configuration from `process.env` when first imported.
+ * Starts the local platform, phase by phase: ports checked and the state folder taken ({@link claimStateDir}), the
+ * servers started ({@link startServers}), the functions' environments and the workflows loaded
+ * ({@link loadFunctions}), the tables created and what an interruption left reconciled ({@link recover}), then the
+ * schedules. A failure in any phase stops what the earlier ones started.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  if (active) throw new Error('a local platform is already running in this process (handlers share process.env)');
-  active = true;
-  const started: { close(): Promise<void> }[] = [];
+  const parts = await claimStateDir(options);
   try {
-    return await start(options, started);
+    const terraform = readTerraform(options.infrastructureDir ?? join(REPO_ROOT, 'infrastructure'), CACHE_DIR);
+    terraform.catch(() => undefined);
+    const router = new EventRouter(parts, options.s3Rules ?? S3_RULES);
+    const topics = snsTopics(parts, options.log);
+    await startServers(parts, options, router, topics);
+    const env = await loadFunctions(parts, options, await terraform, topics);
+    const reconciled = await recover(parts, router);
+    router.open();
+    startSchedules(parts, options, await terraform, env);
+    return running(parts, options, env, topics, reconciled);
   } catch (error) {
-    for (const s of started.reverse()) await s.close().catch(() => undefined);
-    active = false;
+    await drainAndStop(parts, 0).catch(() => undefined);
     throw error;
   }
 }
 
-async function start(options: PlatformOptions, started: { close(): Promise<void> }[]): Promise<Platform> {
+/** Phase 1: every fixed port is free, then the state folder is created and locked for this process. */
+async function claimStateDir(options: PlatformOptions): Promise<Parts> {
   const host = options.host ?? '127.0.0.1';
-  const ports: Ports = { ...DEFAULT_PORTS, ...options.ports };
+  await checkPortsFree({ ...DEFAULT_PORTS, ...options.ports }, PORT_FLAGS, host);
   const stateDir = resolve(options.stateDir);
-  const functionsDir = resolve(options.functionsDir ?? join(REPO_ROOT, 'functions'));
-  const stateMachinesDir = resolve(options.stateMachinesDir ?? join(REPO_ROOT, 'state-machines'));
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  mkdirSync(stateDir, { recursive: true });
+  const lock = lockStateDir(stateDir);
+  return {
+    host,
+    stateDir,
+    log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
+    release: () => lock.release(),
+    servers: {},
+    clients: [],
+    routing: false,
+  };
+}
 
-  const runtime = new LambdaRuntime({
-    functionsDir,
-    ...(options.functionTimeoutsSeconds ? { timeoutsSeconds: options.functionTimeoutsSeconds } : {}),
-  });
-  const alertsTopic = topicArn(TOPIC_NAMES.alerts);
-  const topics = new SnsTopics({
-    topicArns: [alertsTopic, topicArn(TOPIC_NAMES.report)],
-    dir: join(stateDir, 'sns'),
-    onMessage: (m) => {
-      if (m.topicArn === alertsTopic) {
-        log(`tillflow: ALERT ${m.subject ?? ''}: ${m.message.replace(/\s+/g, ' ').slice(0, 300)}`);
-      }
-    },
+/**
+ * Routes S3 object-created events to the workflows, as EventBridge rules do. Events that arrive before the platform
+ * is ready wait for it; events after the stop began are not routed: their objects are under `uploads/` without a
+ * successful execution, which the next start's reconciliation processes.
+ */
+class EventRouter {
+  private readonly sequencer: Sequencer;
+  private opened!: () => void;
+  private readonly ready = new Promise<void>((r) => {
+    this.opened = r;
   });
 
-  let sfn: StepFunctions | undefined;
-  let resolveReady: () => void = () => undefined;
-  const ready = new Promise<void>((r) => {
-    resolveReady = r;
-  });
-  const sequencer = new Sequencer(join(stateDir, 's3-sequencer'));
-  const rules = options.s3Rules ?? S3_RULES;
-  const routeObject = async (created: ObjectCreated): Promise<void> => {
-    await ready;
-    if (created.bucket !== BUCKET_NAME || !sfn) return;
-    const machines = matchingMachines(created.key, rules);
+  constructor(
+    private readonly parts: Parts,
+    private readonly rules: readonly S3Rule[],
+  ) {
+    this.sequencer = new Sequencer(join(parts.stateDir, 's3-sequencer'));
+  }
+
+  open(): void {
+    this.parts.routing = true;
+    this.opened();
+  }
+
+  nextSequencer(): string {
+    return this.sequencer.next();
+  }
+
+  async route(created: ObjectCreated): Promise<void> {
+    await this.ready;
+    const { sfn, log } = this.parts;
+    if (!this.parts.routing || created.bucket !== BUCKET_NAME || !sfn) return;
+    const machines = matchingMachines(created.key, this.rules);
     if (machines.length === 0) return;
-    const event = toEventBridge(created, sequencer.next());
+    const event = toEventBridge(created, this.sequencer.next());
     for (const machine of machines) {
       if (!sfn.machineNames().includes(machine)) {
         log(`tillflow: no state machine "${machine}" for s3://${created.bucket}/${created.key}`);
@@ -186,216 +246,358 @@ async function start(options: PlatformOptions, started: { close(): Promise<void>
       }
       sfn.start(machine, event);
     }
-  };
+  }
+}
 
-  // The storage process boots while this one validates the state machines.
-  const storagePromise = startStorage(
+function snsTopics(parts: Parts, log?: (line: string) => void): SnsTopics {
+  const alertsTopic = topicArn(TOPIC_NAMES.alerts);
+  return new SnsTopics({
+    topicArns: [alertsTopic, topicArn(TOPIC_NAMES.report)],
+    dir: join(parts.stateDir, 'sns'),
+    onMessage: (m) => {
+      if (m.topicArn === alertsTopic) {
+        (log ?? parts.log)(`tillflow: ALERT ${m.subject ?? ''}: ${m.message.replace(/\s+/g, ' ').slice(0, 300)}`);
+      }
+    },
+  });
+}
+
+/**
+ * Phase 2: the storage process (S3, DynamoDB) and the platform's own servers (HTTP API, Step Functions, SNS), all at
+ * once. Requests that arrive before the platform is ready wait for it.
+ */
+async function startServers(
+  parts: Parts,
+  options: PlatformOptions,
+  router: EventRouter,
+  topics: SnsTopics,
+): Promise<void> {
+  const ports: Ports = { ...DEFAULT_PORTS, ...options.ports };
+  const storage = startStorage(
     {
-      host,
+      host: parts.host,
       verbose: options.verbose ?? false,
-      s3: { port: ports.s3, flag: PORT_FLAGS.s3, dir: join(stateDir, 's3'), bucket: BUCKET_NAME },
+      s3: { port: ports.s3, flag: PORT_FLAGS.s3, dir: join(parts.stateDir, 's3'), bucket: BUCKET_NAME },
       dynamodb: {
         port: ports.dynamodb,
         flag: PORT_FLAGS.dynamodb,
-        ...(options.inMemoryDynamoDB ? {} : { path: join(stateDir, 'dynamodb') }),
+        ...(options.inMemoryDynamoDB ? {} : { path: join(parts.stateDir, 'dynamodb') }),
       },
     },
-    routeObject,
+    (created) => router.route(created),
   );
-
-  let dynamo: DynamoDBClient | undefined;
-  const clients: { destroy(): void }[] = [];
-  const endpoints = {} as Platform['endpoints'];
-  const dynamoClient = (): DynamoDBClient => {
-    dynamo ??= track(
-      new DynamoDBClient({ region: REGION, endpoint: endpoints.dynamodb, credentials: LOCAL_CREDENTIALS }),
-    );
-    return dynamo;
+  const whenReady =
+    (listener: () => RequestListener | undefined): RequestListener =>
+    (req, res) => {
+      const serve = listener();
+      if (!serve) {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'the platform is starting' } }));
+        return;
+      }
+      void Promise.resolve(serve(req, res)).catch((error: Error) => {
+        parts.log(`tillflow: ${req.method} ${req.url} failed: ${error.message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Internal Server Error' } }));
+      });
+    };
+  let gateway: RequestListener | undefined;
+  let sfnApi: RequestListener | undefined;
+  const serve = async (key: 'api' | 'sfn' | 'sns', listener: RequestListener): Promise<void> => {
+    parts.servers[key] = await listen(listener, ports[key], parts.host, PORT_FLAGS[key]);
   };
-  function track<T extends { destroy(): void }>(client: T): T {
-    clients.push(client);
-    return client;
-  }
+  const results = await Promise.allSettled([
+    storage.then((s) => {
+      parts.storage = s;
+    }),
+    serve(
+      'api',
+      whenReady(() => {
+        if (!parts.runtime) return undefined;
+        gateway ??= gatewayListener({
+          routes: options.routes ?? API_ROUTES,
+          runtime: parts.runtime,
+          ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+          onFunctionError: (fn, error) =>
+            parts.log(`tillflow: ${fn} failed on an API request: ${error.name}: ${error.message}`),
+        });
+        return gateway;
+      }),
+    ),
+    serve(
+      'sfn',
+      whenReady(() => {
+        if (!parts.sfn) return undefined;
+        sfnApi ??= sfnApiListener(parts.sfn);
+        return sfnApi;
+      }),
+    ),
+    serve('sns', snsApiListener(topics)),
+  ]);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
 
-  const functionNames = runtime.names();
-  const sfnPromise = StepFunctions.create({
+function endpointsOf(parts: Parts): Platform['endpoints'] {
+  const { storage, servers, host } = parts;
+  const port = (key: keyof Ports): number =>
+    key === 's3'
+      ? (storage?.s3Port ?? 0)
+      : key === 'dynamodb'
+        ? (storage?.dynamodbPort ?? 0)
+        : (servers[key]?.port ?? 0);
+  const endpoints = {} as Platform['endpoints'];
+  for (const key of Object.keys(DEFAULT_PORTS) as (keyof Ports)[]) endpoints[key] = `http://${host}:${port(key)}`;
+  return endpoints;
+}
+
+/**
+ * Phase 3: each function's settings (Terraform's memory, timeout and variables, with the local endpoints), the
+ * Lambda runtime that runs their bundles, and the state machines (validated once per definition). Returns the
+ * platform's variable values.
+ */
+async function loadFunctions(
+  parts: Parts,
+  options: PlatformOptions,
+  terraform: TerraformSettings,
+  topics: SnsTopics,
+): Promise<Record<string, string>> {
+  const functionsDir = resolve(options.functionsDir ?? join(REPO_ROOT, 'functions'));
+  const stateMachinesDir = resolve(options.stateMachinesDir ?? join(REPO_ROOT, 'state-machines'));
+  const endpoints = endpointsOf(parts);
+  const known = {
+    ...knownValues({
+      expectedStores: options.expectedStores ?? DEFAULT_EXPECTED_STORES,
+      timeZone: options.timeZone ?? String(terraform.defaults.daily_analysis_timezone ?? 'UTC'),
+      verbose: options.verbose ?? false,
+    }),
+  };
+  const additions = { ...localAdditions(endpoints), ...options.env };
+  const functions = resolveFunctions({
+    functionsDir,
+    terraform,
+    known,
+    additions,
+    ...(options.fromSource ? { fromSource: true } : {}),
+    ...(options.functionTimeoutsSeconds ? { timeoutsSeconds: options.functionTimeoutsSeconds } : {}),
+    ...(options.functionMemoryMb ? { memoryMb: options.functionMemoryMb } : {}),
+  });
+  const verbose = options.verbose ?? false;
+  parts.runtime = new LambdaRuntime({
+    functions,
+    logs: options.logs ?? { put: () => undefined },
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(verbose ? { echo: (fn: string, line: string) => parts.log(`[${fn}] ${line}`) } : {}),
+  });
+  parts.sfn = await StepFunctions.create({
     machinesDir: stateMachinesDir,
-    runtime,
+    runtime: parts.runtime,
     templateVars: templateVariables({
-      functionNames,
+      functionNames: [...functions.keys()],
       machineNames: machineNames(stateMachinesDir),
-      alertsTopicArn: alertsTopic,
+      alertsTopicArn: topicArn(TOPIC_NAMES.alerts),
       reportTopicArn: topicArn(TOPIC_NAMES.report),
       bucketName: BUCKET_NAME,
       salesTable: SALES_TABLE,
       idempotencyTable: IDEMPOTENCY_TABLE,
     }),
     publish: (arn, message, subject) => topics.publish(arn, message, subject),
-    stateDir,
-    validationCacheFile: join(REPO_ROOT, 'node_modules', '.cache', 'tillflow-local', 'asl-validated.json'),
+    stateDir: parts.stateDir,
+    validationCacheFile: join(CACHE_DIR, 'asl-validated.json'),
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     onExecutionEnd: (record) => {
       if (record.status !== 'SUCCEEDED' && record.status !== 'ABORTED') {
-        log(`tillflow: execution ${record.machine}/${record.name} ${record.status}: ${record.error ?? ''}`);
+        parts.log(`tillflow: execution ${record.machine}/${record.name} ${record.status}: ${record.error ?? ''}`);
       }
+      options.onExecutionEnd?.(record);
     },
   });
-  // Surfaces a failed load once, through the await below, and never as an unhandled rejection meanwhile.
-  sfnPromise.catch(() => undefined);
+  return { ...known, ...additions };
+}
 
-  // Requests that arrive while the platform is still starting wait for it; a listener's failure is a 500.
-  const whenReady =
-    (listener: RequestListener): RequestListener =>
-    (req, res) => {
-      void ready
-        .then(() => listener(req, res))
-        .catch((error: Error) => {
-          log(`tillflow: ${req.method} ${req.url} failed: ${error.message}`);
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Internal Server Error' } }));
-        });
-    };
-  const serve = async (listener: RequestListener, key: keyof Ports): Promise<RunningServer> => {
-    const server = await listen(whenReady(listener), ports[key], host, PORT_FLAGS[key]);
-    started.push(server);
-    return server;
-  };
-  let sfnListener: RequestListener | undefined;
-  const settled = await Promise.allSettled([
-    storagePromise,
-    serve(
-      gatewayListener({
-        routes: options.routes ?? API_ROUTES,
-        runtime,
-        ...(options.staticDir ? { staticDir: options.staticDir } : {}),
-        onFunctionError: (fn, error) =>
-          log(`tillflow: ${fn} failed on an API request: ${error.name}: ${error.message}`),
-      }),
-      'api',
-    ),
-    serve((req, res) => {
-      sfnListener ??= sfnApiListener(sfn as StepFunctions);
-      return sfnListener(req, res);
-    }, 'sfn'),
-    serve(snsApiListener(topics), 'sns'),
-  ]);
-  const [storageResult, apiResult, sfnResult, snsResult] = settled;
-  if (storageResult.status === 'fulfilled') started.push({ close: () => storageResult.value.stop() });
-  for (const result of settled) if (result.status === 'rejected') throw result.reason;
-  const storage = (storageResult as PromiseFulfilledResult<Storage>).value;
-  const api = (apiResult as PromiseFulfilledResult<RunningServer>).value;
-  const sfnServer = (sfnResult as PromiseFulfilledResult<RunningServer>).value;
-  const snsServer = (snsResult as PromiseFulfilledResult<RunningServer>).value;
-  sfn = await sfnPromise;
+/** Phase 4: the tables Terraform would create, then what an interrupted earlier run left (see `reconcile`). */
+async function recover(parts: Parts, router: EventRouter): Promise<Reconciled> {
+  const endpoints = endpointsOf(parts);
+  const dynamo = new DynamoDBClient({ region: REGION, endpoint: endpoints.dynamodb, credentials: LOCAL_CREDENTIALS });
+  const s3 = localS3Client(endpoints.s3);
+  parts.clients.push(dynamo, s3);
+  await ensureTables(dynamo);
+  const sfn = parts.sfn as StepFunctions;
+  const reconciled = await reconcile({
+    s3,
+    documents: DynamoDBDocumentClient.from(dynamo),
+    bucket: BUCKET_NAME,
+    salesTable: SALES_TABLE,
+    idempotencyTable: IDEMPOTENCY_TABLE,
+    executions: () => sfn.allExecutions(),
+    start: (machine, input, name) => sfn.start(machine, input, name),
+    sequencer: () => router.nextSequencer(),
+  });
+  if (reconciled.uploads.length > 0 || reconciled.days.length > 0) {
+    parts.log(
+      `tillflow: resuming what the last run left: ${reconciled.uploads.length} uploads to process, ` +
+        `${reconciled.days.length} days to analyse` +
+        (reconciled.releasedInvocations ? `, ${reconciled.releasedInvocations} interrupted invocations released` : ''),
+    );
+  }
+  return reconciled;
+}
 
-  const actualPorts: Ports = {
-    api: api.port,
-    s3: storage.s3Port,
-    dynamodb: storage.dynamodbPort,
-    sfn: sfnServer.port,
-    sns: snsServer.port,
-  };
-  for (const key of Object.keys(actualPorts) as (keyof Ports)[]) endpoints[key] = `http://${host}:${actualPorts[key]}`;
-
-  const env = {
-    ...handlerEnvironment({
-      endpoints,
-      expectedStores: options.expectedStores ?? DEFAULT_EXPECTED_STORES,
-      timeZone: options.timeZone ?? 'UTC',
-      verbose: options.verbose ?? false,
-    }),
-    ...options.env,
-  };
-  // Before any handler is imported: they read their configuration at cold start.
-  Object.assign(process.env, env);
-
-  await ensureTables(dynamoClient());
-
-  const scheduler = new Scheduler({
-    schedules: (options.schedules ?? SCHEDULES).filter((s) => runtime.has(s.functionName)),
+/** Phase 5: the schedules Terraform deploys (the daily cut-off), in the business time zone. */
+function startSchedules(
+  parts: Parts,
+  options: PlatformOptions,
+  terraform: TerraformSettings,
+  env: Record<string, string>,
+): void {
+  const runtime = parts.runtime as LambdaRuntime;
+  parts.scheduler = new Scheduler({
+    schedules: (options.schedules ?? defaultSchedules(terraform)).filter((s) => runtime.has(s.functionName)),
     timeZone: env.DAILY_ANALYSIS_TIMEZONE as string,
     invoke: (fn, event) => runtime.invoke(fn, event),
-    onError: (fn, error) => log(`tillflow: scheduled ${fn} failed: ${error.name}: ${error.message}`),
+    onError: (fn, error) => parts.log(`tillflow: scheduled ${fn} failed: ${error.name}: ${error.message}`),
   });
-  scheduler.start();
-  resolveReady();
-  const stepFunctions = sfn;
+  parts.scheduler.start();
+}
 
-  const waitForIdle = async ({ timeoutMs = 300_000 }: { timeoutMs?: number } = {}): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    const busy = (): boolean => storage.pendingEvents > 0 || stepFunctions.running > 0 || runtime.inflight > 0;
-    for (;;) {
-      if (!busy()) {
-        // A moment of quiet: a client may be between a response and its next request.
-        await sleep(20);
-        if (!busy()) return;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(
-          `the platform is still busy after ${timeoutMs} ms: ${stepFunctions.running} executions running, ` +
-            `${runtime.inflight} invocations, ${storage.pendingEvents} S3 events`,
-        );
-      }
-      await Promise.race([
-        storage.nextSettled(),
-        stepFunctions.nextSettled(),
-        runtime.nextSettled(),
-        sleep(Math.min(left, 1000)),
-      ]);
+function localS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    region: REGION,
+    endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    forcePathStyle: true,
+    // s3rver stores the aws-chunked framing of streamed uploads inside the object when checksums are sent.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** Resolves when no S3 event is being routed, no execution runs and no invocation is under way. */
+async function waitForIdle(parts: Parts, timeoutMs: number): Promise<void> {
+  const { storage, sfn, runtime } = parts;
+  const deadline = Date.now() + timeoutMs;
+  const busy = (): boolean =>
+    (storage?.pendingEvents ?? 0) > 0 || (sfn?.running ?? 0) > 0 || (runtime?.inflight ?? 0) > 0;
+  for (;;) {
+    if (!busy()) {
+      // A moment of quiet: a client may be between a response and its next request.
+      await sleep(20);
+      if (!busy()) return;
     }
-  };
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`the platform is still busy after ${timeoutMs} ms: ${busyText(parts)}`);
+    await Promise.race([
+      storage?.nextSettled(),
+      sfn?.nextSettled(),
+      runtime?.nextSettled(),
+      sleep(Math.min(left, 1000)),
+    ]);
+  }
+}
 
-  let stopped = false;
+function busyText(parts: Parts): string {
+  const running = parts.sfn?.executions().filter((r) => r.status === 'RUNNING') ?? [];
+  const names = running
+    .slice(0, 5)
+    .map((r) => `${r.machine}/${r.name}`)
+    .join(', ');
+  return (
+    `${running.length} executions running${names ? ` (${names}${running.length > 5 ? ', …' : ''})` : ''}, ` +
+    `${parts.runtime?.inflight ?? 0} invocations, ${parts.storage?.pendingEvents ?? 0} S3 events`
+  );
+}
+
+/**
+ * Stops in order, so that nothing accepted is lost: the schedules and the HTTP API first and S3 events no longer
+ * routed (nothing new is taken), then running executions and invocations get `graceMs` to finish, saying what they
+ * wait for every few seconds; what still runs then is aborted (its uploads and days are reconciled at the next
+ * start). Then the environments end, the platform's servers close, storage (S3, DynamoDB) last, and the state folder
+ * is released.
+ */
+async function drainAndStop(parts: Parts, graceMs: number): Promise<void> {
+  try {
+    parts.scheduler?.stop();
+    parts.routing = false;
+    await parts.servers.api?.close();
+    if (parts.sfn && parts.runtime) {
+      const began = Date.now();
+      const ticker = setInterval(() => {
+        parts.log(
+          `tillflow: stopping: waiting for ${busyText(parts)} (${Math.round((Date.now() - began) / 1000)} of ${Math.round(graceMs / 1000)} s)`,
+        );
+      }, 5000);
+      try {
+        if (parts.sfn.running > 0 || parts.runtime.inflight > 0) parts.log(`tillflow: stopping: waiting for ${busyText(parts)}`);
+        await waitForIdle(parts, graceMs);
+      } catch {
+        parts.log(`tillflow: stopping: aborting ${busyText(parts)}; the next start resumes them`);
+        parts.sfn.abortAll();
+      } finally {
+        clearInterval(ticker);
+      }
+    }
+    await parts.runtime?.close();
+    await Promise.all([parts.servers.sfn?.close(), parts.servers.sns?.close()]);
+    await parts.storage?.stop();
+    for (const client of parts.clients) client.destroy();
+  } finally {
+    parts.release();
+  }
+}
+
+function running(
+  parts: Parts,
+  options: PlatformOptions,
+  env: Record<string, string>,
+  topics: SnsTopics,
+  reconciled: Reconciled,
+): Platform {
+  const endpoints = endpointsOf(parts);
+  const sfn = parts.sfn as StepFunctions;
+  const runtime = parts.runtime as LambdaRuntime;
+  const track = <T extends { destroy(): void }>(client: T): T => {
+    parts.clients.push(client);
+    return client;
+  };
+  let dynamo: DynamoDBClient | undefined;
+  const dynamoClient = (): DynamoDBClient => {
+    dynamo ??= track(
+      new DynamoDBClient({ region: REGION, endpoint: endpoints.dynamodb, credentials: LOCAL_CREDENTIALS }),
+    );
+    return dynamo;
+  };
+  let stopping: Promise<void> | undefined;
   return {
-    ports: actualPorts,
+    ports: Object.fromEntries(
+      Object.entries(endpoints).map(([k, url]) => [k, Number(new URL(url).port)]),
+    ) as Ports,
     endpoints,
-    stateDir,
+    stateDir: parts.stateDir,
     bucket: BUCKET_NAME,
     tables: { sales: SALES_TABLE, idempotency: IDEMPOTENCY_TABLE },
     env,
+    reconciled,
     executions: (filter = {}) =>
-      stepFunctions
+      sfn
         .executions()
         .filter(
           (r) => (!filter.machine || r.machine === filter.machine) && (!filter.status || r.status === filter.status),
         ),
-    describeExecution: (arn) => stepFunctions.describeExecution(arn),
-    startExecution: (machine, input, name) => stepFunctions.start(machine, input, name),
+    describeExecution: (arn) => sfn.describeExecution(arn),
+    startExecution: (machine, input, name) => sfn.start(machine, input, name),
     messages: (topic) => topics.messages(topic),
     invoke: (fn, event) => runtime.invoke(fn, event),
-    scheduler,
-    waitForIdle,
-    s3Client: () =>
-      track(
-        new S3Client({
-          region: REGION,
-          endpoint: endpoints.s3,
-          credentials: LOCAL_CREDENTIALS,
-          forcePathStyle: true,
-          // s3rver stores the aws-chunked framing of streamed uploads inside the object when checksums are sent.
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }),
-      ),
+    runtime,
+    scheduler: parts.scheduler as Scheduler,
+    waitForIdle: ({ timeoutMs = 300_000 } = {}) => waitForIdle(parts, timeoutMs),
+    s3Client: () => track(localS3Client(endpoints.s3)),
     dynamoClient,
     documentClient: () =>
       DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } }),
     sfnClient: () => track(new SFNClient({ region: REGION, endpoint: endpoints.sfn, credentials: LOCAL_CREDENTIALS })),
     snsClient: () => track(new SNSClient({ region: REGION, endpoint: endpoints.sns, credentials: LOCAL_CREDENTIALS })),
-    async stop({ graceMs = 10_000 } = {}) {
-      if (stopped) return;
-      stopped = true;
-      try {
-        scheduler.stop();
-        await api.close();
-        await waitForIdle({ timeoutMs: graceMs }).catch(() => stepFunctions.abortAll());
-        await Promise.all([sfnServer.close(), snsServer.close()]);
-        await storage.stop();
-        for (const client of clients) client.destroy();
-      } finally {
-        active = false;
-      }
+    stop({ graceMs = options.retryIntervalMs !== undefined ? 10_000 : 30_000 } = {}) {
+      stopping ??= drainAndStop(parts, graceMs);
+      return stopping;
     },
   };
 }

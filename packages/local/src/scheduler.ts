@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CronExpression, cronMatches, parseCron } from './cron';
 import { ACCOUNT_ID, REGION, resourceName } from './resources';
+import type { TerraformSettings } from './runtime/terraform';
 
 /** A function invoked on a schedule, in the platform's `DAILY_ANALYSIS_TIMEZONE`. */
 export interface Schedule {
@@ -9,11 +10,18 @@ export interface Schedule {
   expression: string;
 }
 
-/** The schedules Terraform declares; a schedule whose function does not exist yet is skipped. */
-export const SCHEDULES: readonly Schedule[] = [
-  // The daily cut-off: analyses the days on which some stores never reported.
-  { functionName: 'trigger-daily-analysis', expression: 'cron(30 1 * * ? *)' },
-];
+/**
+ * The schedules Terraform deploys (infrastructure/workflows.tf): the daily cut-off, which analyses the days on which
+ * some stores never reported, at `var.daily_analysis_schedule`'s default, read from infrastructure/variables.tf so
+ * that both fire at the same time.
+ */
+export function defaultSchedules(terraform: Pick<TerraformSettings, 'defaults'>): Schedule[] {
+  const expression = terraform.defaults.daily_analysis_schedule;
+  if (typeof expression !== 'string') {
+    throw new Error('infrastructure/variables.tf: daily_analysis_schedule needs a default cron(...) expression');
+  }
+  return [{ functionName: 'trigger-daily-analysis', expression }];
+}
 
 /** The schedules, their time zone, and how to invoke a function. */
 export interface SchedulerOptions {

@@ -3,7 +3,8 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { dirname, join } from 'node:path';
 import type { StateMachine as LocalStateMachine, RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AslDefinition, type FoundState, fillTemplate, type Json, unsupportedFeatures, walkStates } from './asl';
-import { LambdaInvocationError, type LambdaRuntime } from './lambda-runtime';
+import { LambdaInvocationError } from './runtime/errors';
+import type { LambdaRuntime } from './runtime/lambda-runtime';
 import { installPromiseWithResolvers } from './polyfills';
 import { ACCOUNT_ID, functionArn, functionNameOf, REGION, resourceName, stateMachineArn } from './resources';
 import { SettledSignal } from './settled';
@@ -243,6 +244,11 @@ export class StepFunctions {
     const page = all.slice(offset, offset + size);
     const next = offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
     return { executions: page.map((r) => ({ ...r })), ...(next ? { nextToken: next } : {}) };
+  }
+
+  /** Every execution known: those of earlier runs of the platform (from `executions.ndjson`), then this run's. */
+  allExecutions(): ExecutionRecord[] {
+    return [...this.history.values(), ...this.records.values()].map((r) => ({ ...r }));
   }
 
   /** The executions started by this process, oldest first. */

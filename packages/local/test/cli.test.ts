@@ -135,10 +135,9 @@ describe('bin/tillflow.js', () => {
       `  parquet     0 files under ${join(stateDir, 's3', 'tillflow-local', 'processed')}/`,
     );
 
-    // In this process: nothing is uploaded, so no handler is imported (they would keep another run's endpoints).
     const output = capture();
     expect(await runCommand(args.slice(1), { output })).toBe(0);
-    expect(output.stdout.join('\n')).toContain('holds an earlier run: nothing uploaded');
+    expect(output.stdout.join('\n')).toContain('The sample data is already in');
     expect(output.stdout.join('\n')).not.toContain('Uploading');
   });
 });

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSampleData, type SampleFile, serializeStoreFile } from '../../../scripts/sample-data';
 import { type Platform, startTestPlatform } from '../src';
 import {
@@ -90,7 +90,9 @@ describe('daily analysis, started by the last store of the day', () => {
   });
 
   it('treats a second start of the same day and revision as a no-op', async () => {
-    // Imported once the platform has set the handler environment, as a handler would be (its logger reads it).
+    // The adapter runs in this process here, so it gets the functions' endpoints and credentials as a handler would.
+    for (const [name, value] of Object.entries(platform.env)) vi.stubEnv(name, value);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
     const { startDailyAnalysis } = await import('@tillflow/aws');
     const again = await startDailyAnalysis(platform.env.DAILY_ANALYSIS_STATE_MACHINE_ARN as string, {
       date,

@@ -400,7 +400,9 @@ describe('handler environment', () => {
       POWERTOOLS_LOG_LEVEL: 'WARN',
       DAILY_ANALYSIS_TIMEZONE: 'Europe/Paris',
     });
-    expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(platform.endpoints.dynamodb);
+    // Each function gets its variables in its own environments; nothing is set on the platform's process.
+    expect(platform.runtime.settingsOf('echo')?.environment.AWS_ENDPOINT_URL_DYNAMODB).toBe(platform.endpoints.dynamodb);
+    expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBeUndefined();
   });
 
   it('invokes a function folder without a handler as Lambda fails an import', async () => {
