@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DEFAULT_EXPECTED_STORES } from './env';
 import { PortInUseError } from './http';
+import { StateDirInUseError } from './lifecycle/state-lock';
 import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from './platform';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
-import { StateDirInUseError } from './lifecycle/state-lock';
 import type { ExecutionRecord } from './step-functions';
 import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
 
@@ -267,7 +267,8 @@ export async function runCommand(
         })(),
       );
       // Written only when every file is in: a run stopped half way uploads the rest next time.
-      if (sent && files.length > 0 && uploads.every((u) => u.ok)) writeFileSync(marker, `${new Date().toISOString()}\n`);
+      if (sent && files.length > 0 && uploads.every((u) => u.ok))
+        writeFileSync(marker, `${new Date().toISOString()}\n`);
     } else if (!opts.sampleData) {
       out('Sample data not uploaded (--no-sample-data).');
     } else {
@@ -320,7 +321,12 @@ async function notYetUploaded(platform: Platform, dataDir: string, files: string
   } while (token);
   return files.filter((file) => {
     const etag = stored.get(`uploads/${file}`);
-    return etag !== createHash('md5').update(readFileSync(join(dataDir, file))).digest('hex');
+    return (
+      etag !==
+      createHash('md5')
+        .update(readFileSync(join(dataDir, file)))
+        .digest('hex')
+    );
   });
 }
 

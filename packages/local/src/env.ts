@@ -1,11 +1,4 @@
-import {
-  BUCKET_NAME,
-  IDEMPOTENCY_TABLE,
-  SALES_TABLE,
-  stateMachineArn,
-  TOPIC_NAMES,
-  topicArn,
-} from './resources';
+import { BUCKET_NAME, IDEMPOTENCY_TABLE, SALES_TABLE, stateMachineArn, TOPIC_NAMES, topicArn } from './resources';
 
 /** The stores a chain is expected to have when nothing says otherwise: 0001 to 0011, as in the sample data. */
 export const DEFAULT_EXPECTED_STORES: readonly string[] = Array.from({ length: 11 }, (_, i) =>

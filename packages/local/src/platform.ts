@@ -526,7 +526,8 @@ async function drainAndStop(parts: Parts, graceMs: number): Promise<void> {
         );
       }, 5000);
       try {
-        if (parts.sfn.running > 0 || parts.runtime.inflight > 0) parts.log(`tillflow: stopping: waiting for ${busyText(parts)}`);
+        if (parts.sfn.running > 0 || parts.runtime.inflight > 0)
+          parts.log(`tillflow: stopping: waiting for ${busyText(parts)}`);
         await waitForIdle(parts, graceMs);
       } catch {
         parts.log(`tillflow: stopping: aborting ${busyText(parts)}; the next start resumes them`);
@@ -567,9 +568,7 @@ function running(
   };
   let stopping: Promise<void> | undefined;
   return {
-    ports: Object.fromEntries(
-      Object.entries(endpoints).map(([k, url]) => [k, Number(new URL(url).port)]),
-    ) as Ports,
+    ports: Object.fromEntries(Object.entries(endpoints).map(([k, url]) => [k, Number(new URL(url).port)])) as Ports,
     endpoints,
     stateDir: parts.stateDir,
     bucket: BUCKET_NAME,

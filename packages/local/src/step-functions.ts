@@ -3,10 +3,10 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { dirname, join } from 'node:path';
 import type { StateMachine as LocalStateMachine, RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AslDefinition, type FoundState, fillTemplate, type Json, unsupportedFeatures, walkStates } from './asl';
-import { LambdaInvocationError } from './runtime/errors';
-import type { LambdaRuntime } from './runtime/lambda-runtime';
 import { installPromiseWithResolvers } from './polyfills';
 import { ACCOUNT_ID, functionArn, functionNameOf, REGION, resourceName, stateMachineArn } from './resources';
+import { LambdaInvocationError } from './runtime/errors';
+import type { LambdaRuntime } from './runtime/lambda-runtime';
 import { SettledSignal } from './settled';
 
 /** Step Functions caps the data a state passes on (and an execution's input) at 256 KB. */

@@ -401,7 +401,9 @@ describe('handler environment', () => {
       DAILY_ANALYSIS_TIMEZONE: 'Europe/Paris',
     });
     // Each function gets its variables in its own environments; nothing is set on the platform's process.
-    expect(platform.runtime.settingsOf('echo')?.environment.AWS_ENDPOINT_URL_DYNAMODB).toBe(platform.endpoints.dynamodb);
+    expect(platform.runtime.settingsOf('echo')?.environment.AWS_ENDPOINT_URL_DYNAMODB).toBe(
+      platform.endpoints.dynamodb,
+    );
     expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBeUndefined();
   });
 

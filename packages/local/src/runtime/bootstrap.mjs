@@ -6,8 +6,9 @@
  *
  * Protocol with `environment.ts`: this side posts `ready` or `init-error` once, then `result` or `error` per `invoke`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+
 import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
 
 const { entry, handlerName, handlerSetting } = workerData;
 

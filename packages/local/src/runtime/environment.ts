@@ -103,7 +103,9 @@ export class ExecutionEnvironment {
     this.worker.on('message', (message: FromWorker) => {
       if ((message.type === 'result' || message.type === 'error') && message.id === this.current?.id) {
         this.current.settle(
-          message.type === 'result' ? { ok: true, payload: message.payload } : { ok: false, error: fromPayload(message.error) },
+          message.type === 'result'
+            ? { ok: true, payload: message.payload }
+            : { ok: false, error: fromPayload(message.error) },
         );
       }
     });

@@ -94,7 +94,8 @@ export class LambdaRuntime {
    */
   async invoke(name: string, event: unknown): Promise<unknown> {
     const settings = this.functions.get(name);
-    if (!settings) throw new LambdaInvocationError('ResourceNotFoundException', `Function not found: ${functionArn(name)}`);
+    if (!settings)
+      throw new LambdaInvocationError('ResourceNotFoundException', `Function not found: ${functionArn(name)}`);
     const eventJson = JSON.stringify(event ?? null);
     if (Buffer.byteLength(eventJson) > PAYLOAD_LIMIT_BYTES) {
       throw new LambdaInvocationError(

@@ -66,7 +66,9 @@ function fromParsed(
       const memoryMb = raw.memory_mb;
       const timeoutSeconds = raw.timeout_seconds;
       if (typeof memoryMb !== 'number' || typeof timeoutSeconds !== 'number') {
-        throw new Error(`infrastructure/locals.tf: ${localName}["${name}"] needs literal memory_mb and timeout_seconds`);
+        throw new Error(
+          `infrastructure/locals.tf: ${localName}["${name}"] needs literal memory_mb and timeout_seconds`,
+        );
       }
       functions[name] = { memoryMb, timeoutSeconds, environment: stringMap(raw.environment) };
     }
