@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTestPlatform } from '../src';
 import { type CommandOutput, runCommand } from '../src/command';
 
 const here = import.meta.dirname;
@@ -60,14 +61,37 @@ describe('tillflow command', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const output = capture();
-      const args = [...FREE_PORTS, ...FIXTURE_CODE, '--state-dir', tempDir(), '--once', '--no-sample-data'];
+      const stateDir = join(tempDir(), 'state');
+      const args = [...FREE_PORTS, ...FIXTURE_CODE, '--state-dir', stateDir, '--once', '--no-sample-data'];
       args[args.indexOf(flag) + 1] = String(port);
       expect(await runCommand(args, { output })).toBe(3);
       expect(output.stderr.join('\n')).toBe(
         `tillflow: port ${port} is already in use: choose another with ${flag} (or stop what listens there)`,
       );
+      // Checked before anything is created: a later start is a first run, not "an earlier run".
+      expect(existsSync(stateDir)).toBe(false);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('refuses a state folder that a running platform holds, naming it', async () => {
+    const stateDir = tempDir();
+    const holder = await startTestPlatform({
+      stateDir,
+      functionsDir: join(fixtures, 'functions'),
+      stateMachinesDir: join(fixtures, 'state-machines'),
+    });
+    try {
+      const output = capture();
+      const args = [...FREE_PORTS, ...FIXTURE_CODE, '--state-dir', stateDir, '--once', '--no-sample-data'];
+      expect(await runCommand(args, { output })).toBe(3);
+      expect(output.stderr.join('\n')).toBe(
+        `tillflow: the state folder ${stateDir} is in use by a running Tillflow platform (process ${process.pid}): ` +
+          'stop it first, or choose another folder with --state-dir',
+      );
+    } finally {
+      await holder.stop();
     }
   });
 
