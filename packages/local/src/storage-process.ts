@@ -122,6 +122,9 @@ async function main(): Promise<void> {
       void stop();
     }
   });
+  // Ctrl-C in a terminal signals the whole process group: this process must outlive the parent's drain, which still
+  // needs S3 and DynamoDB, and stops only when the parent says so (or is gone).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
   // The parent is gone (killed, crashed): nothing else would stop this process.
   process.on('disconnect', () => void stop());
   reply({ type: 'ready', s3Port: servers[0]?.port ?? 0, dynamodbPort: servers[1]?.port ?? 0 });

@@ -117,7 +117,12 @@ export function succeeded(summary: RunSummary): boolean {
 export function formatSummary(summary: RunSummary, cwd = process.cwd()): string {
   const n = (x: number): string => x.toLocaleString('en-US');
   const out: string[] = [];
-  out.push(`Processed ${n(summary.uploads.total)} uploads in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
+  const processed = summary.files.accepted + summary.files.rejected + summary.files.failed;
+  const resumed = processed - summary.uploads.total;
+  out.push(
+    `Processed ${n(Math.max(processed, summary.uploads.total))} uploads in ${(summary.elapsedMs / 1000).toFixed(1)} s` +
+      (resumed > 0 ? ` (${n(resumed)} left by an interrupted run)` : ''),
+  );
   const failedUploads = summary.uploads.failed.length;
   out.push(
     `  files       ${n(summary.files.accepted)} accepted, ${n(summary.files.rejected)} rejected, ` +
