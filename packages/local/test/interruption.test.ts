@@ -120,20 +120,17 @@ async function expectEverythingOnce(stateDir: string, data: string): Promise<voi
 }
 
 describe('an interrupted run', () => {
-  it.each([
+  for (const [signal, how] of [
     ['SIGINT', 'drains'],
     ['SIGKILL', 'dies at once'],
-  ] as const)(
-    'resumes after %s (the platform %s) with every file processed once and every day analysed once',
-    async (signal) => {
+  ] as const) {
+    it(`resumes after ${signal} (the platform ${how}) with every file processed once and every day analysed once`, {
+      timeout: 180_000,
+    }, async () => {
       const stateDir = tempDir('tillflow-interrupt-state-');
       const data = dataDir();
       const first = runCli(['--state-dir', stateDir, '--data-dir', data]);
-      await until(
-        () => first.lines.filter((l) => l.includes(' processed ')).length >= 6,
-        60_000,
-        'six processed uploads',
-      );
+      await until(() => first.lines.filter((l) => l.includes(' processed ')).length >= 6, 60_000, 'six uploads');
       // The whole process group, as Ctrl-C in a terminal (SIGINT) or `kill -9 -<pgid>` (SIGKILL) reach it.
       process.kill(-(first.child.pid as number), signal);
       const code = await first.exited;
@@ -141,11 +138,9 @@ describe('an interrupted run', () => {
         expect(code).toBe(130);
         expect(first.lines.join('\n')).toContain('Stopping…');
       }
-
       const second = runCli(['--state-dir', stateDir, '--data-dir', data]);
       expect(await second.exited, second.lines.join('\n')).toBe(0);
       await expectEverythingOnce(stateDir, data);
-    },
-    180_000,
-  );
+    });
+  }
 });
