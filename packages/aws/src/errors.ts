@@ -1,42 +1,43 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
+import type { SdkError } from '@smithy/types';
 import { TillflowError, TransientError } from '@tillflow/core';
 
-/** Error names of the AWS SDK and Powertools that a later attempt may not meet: throttling, 5xx, timeouts. */
-const TRANSIENT_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'SlowDown',
-  'ServiceUnavailable',
-  'InternalError',
-  'InternalServerError',
-  'InternalFailure',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  // A duplicate delivery running at the same moment: once the first finishes, a retry returns its stored result.
-  'IdempotencyAlreadyInProgressError',
-]);
+/**
+ * Error names the SDK's classification does not know that a later attempt may not meet. Powertools raises this one
+ * for a duplicate delivery running at the same moment: once the first finishes, a retry returns its stored result.
+ */
+const ALSO_TRANSIENT = new Set(['IdempotencyAlreadyInProgressError']);
+
+/** How deep {@link toWorkflowError} follows `cause`: Powertools wraps the SDK's error once or twice. */
+const CAUSE_DEPTH = 5;
 
 /**
  * Maps an error to what the workflow should see. Tillflow errors pass through (their names are the contract with the
- * state machines); AWS throttling, 5xx and network errors become `TransientError` so that the Retry on every Task
- * applies; anything else keeps its own name and is caught as a failure.
+ * state machines). An error that the AWS SDK's own classification (`@smithy/service-error-classification`: throttling
+ * codes, timeouts, 5xx, connection resets and refusals) calls retryable becomes a `TransientError`, so that the Retry
+ * on every Task applies; so does an error whose `cause` is such an error (Powertools' idempotency wraps the SDK's
+ * errors in its own). Anything else keeps its own name and is caught as a failure.
  */
 export function toWorkflowError(error: unknown): Error {
   if (error instanceof TillflowError) return error;
   if (!(error instanceof Error)) return new Error(String(error));
-  const meta = error as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string };
-  const status = meta.$metadata?.httpStatusCode ?? 0;
-  if (TRANSIENT_NAMES.has(error.name) || TRANSIENT_NAMES.has(meta.code ?? '') || meta.$retryable || status >= 500) {
-    return new TransientError(`${error.name}: ${error.message}`, { cause: error });
+  let current: unknown = error;
+  for (let depth = 0; depth < CAUSE_DEPTH && current instanceof Error; depth++) {
+    if (isRetryable(current)) return new TransientError(`${error.name}: ${error.message}`, { cause: error });
+    current = current.cause;
   }
   return error;
+}
+
+function isRetryable(error: Error): boolean {
+  const sdkError = error as SdkError;
+  return (
+    ALSO_TRANSIENT.has(error.name) ||
+    isThrottlingError(sdkError) ||
+    isTransientError(sdkError) ||
+    isServerError(sdkError) ||
+    sdkError.$retryable !== undefined
+  );
 }
 
 /**
