@@ -5,8 +5,6 @@
  * the local S3 decodes it first (`s3-auth.ts`). Hand-written because no npm package decodes it; delete it if s3rver
  * (or its replacement) ever does, keeping the signature checks.
  */
-import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { equalText, type SigningContext, sha256Hex } from './sigv4';
 
 /** The decoded body and its trailing headers (names lower-case), or why the body is refused. */
@@ -110,29 +108,6 @@ export async function decodeAwsChunked(body: Buffer, context: SigningContext): P
     }
     return { ok: true, data: Buffer.concat(chunks), trailers };
   }
-}
-
-/**
- * Checks the checksums a request carries (`x-amz-checksum-<algorithm>` in its headers or trailers, `content-md5`)
- * against the bytes to be stored, and returns the name of the first that does not match. CRC32, SHA-1, SHA-256 and
- * MD5 are checked (what `node:crypto` and `node:zlib` compute); CRC32C and CRC64NVME are taken on trust.
- */
-export function mismatchedChecksum(data: Uint8Array, fields: Record<string, string | undefined>): string | undefined {
-  const expected: Record<string, () => string> = {
-    'x-amz-checksum-crc32': () => {
-      const bytes = Buffer.alloc(4);
-      bytes.writeUInt32BE(crc32(data));
-      return bytes.toString('base64');
-    },
-    'x-amz-checksum-sha1': () => createHash('sha1').update(data).digest('base64'),
-    'x-amz-checksum-sha256': () => createHash('sha256').update(data).digest('base64'),
-    'content-md5': () => createHash('md5').update(data).digest('base64'),
-  };
-  for (const [name, compute] of Object.entries(expected)) {
-    const value = fields[name];
-    if (value !== undefined && value !== compute()) return name;
-  }
-  return undefined;
 }
 
 function malformed(what: string): Decoded {

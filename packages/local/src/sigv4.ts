@@ -4,7 +4,9 @@
  * signature is there). A request is signed again with the SDK's own signer (`@smithy/signature-v4`) from what the
  * request says it signed (its signed headers, its credential scope, its date) and the secret of the key it names, and
  * the two signatures are compared. One verifier for both forms: the `Authorization` header, and the query of a
- * presigned URL as the JavaScript SDK and botocore (`aws s3 presign`) write it.
+ * presigned URL as the JavaScript SDK and botocore (`aws s3 presign`) write it. Any region in the credential scope is
+ * taken (the platform has one, but a CLI configured for another region should still work locally); the service must
+ * be the server's.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';

@@ -15,9 +15,11 @@
  * authenticated for s3rver (`ctx.state.account`, which it reads to allow `response-*` overrides). dynalite insists on
  * seeing a signature, so it gets the request as signed, its body replayed after verification.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { decodeAwsChunked, mismatchedChecksum, STREAMING_PAYLOADS } from './aws-chunked';
+import { crc32 } from 'node:zlib';
+import { decodeAwsChunked, STREAMING_PAYLOADS } from './aws-chunked';
 import { type Credentials, QUERY_AUTH_PARAMETERS, type Refusal, sha256Hex, verifySignature } from './sigv4';
 
 /** The part of a Koa context (s3rver's) this module reads and changes. */
@@ -234,6 +236,29 @@ function withoutSignature(ctx: KoaContext): void {
     return !QUERY_AUTH_PARAMETERS.has(name) && name !== 'x-amz-content-sha256';
   });
   ctx.querystring = kept.join('&');
+}
+
+/**
+ * Checks the checksums a request carries (`x-amz-checksum-<algorithm>` in its headers or trailers, `content-md5`)
+ * against the bytes to be stored, and returns the name of the first that does not match. CRC32, SHA-1, SHA-256 and
+ * MD5 are checked (what `node:crypto` and `node:zlib` compute); CRC32C and CRC64NVME are taken on trust.
+ */
+function mismatchedChecksum(data: Uint8Array, fields: Record<string, string | undefined>): string | undefined {
+  const expected: Record<string, () => string> = {
+    'x-amz-checksum-crc32': () => {
+      const bytes = Buffer.alloc(4);
+      bytes.writeUInt32BE(crc32(data));
+      return bytes.toString('base64');
+    },
+    'x-amz-checksum-sha1': () => createHash('sha1').update(data).digest('base64'),
+    'x-amz-checksum-sha256': () => createHash('sha256').update(data).digest('base64'),
+    'content-md5': () => createHash('md5').update(data).digest('base64'),
+  };
+  for (const [name, compute] of Object.entries(expected)) {
+    const value = fields[name];
+    if (value !== undefined && value !== compute()) return name;
+  }
+  return undefined;
 }
 
 /** The checksum headers of a request (lower-case names). */

@@ -133,6 +133,20 @@ describe('requests the local S3 refuses', () => {
     expect((await read('private.txt')).toString()).toBe('mine');
   });
 
+  it('refuses an upload whose body does not match its checksum with BadDigest, and stores nothing', async () => {
+    const put = new PutObjectCommand({
+      Bucket: platform.bucket,
+      Key: 'digest/wrong.txt',
+      Body: 'hello world',
+      ChecksumCRC32: 'AAAAAA==',
+    });
+    expect(await s3Failure(platform.s3Client().send(put))).toEqual({ name: 'BadDigest', status: 400 });
+    const listed = await platform
+      .s3Client()
+      .send(new ListObjectsV2Command({ Bucket: platform.bucket, Prefix: 'digest/' }));
+    expect(listed.KeyCount).toBe(0);
+  });
+
   it('answers a browser preflight (OPTIONS) unsigned, from the bucket CORS rules', async () => {
     const res = await fetch(`${platform.endpoints.s3}/${platform.bucket}/private.txt`, {
       method: 'OPTIONS',
