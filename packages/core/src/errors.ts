@@ -9,12 +9,15 @@ export class TillflowError extends Error {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+    // Each subclass names itself with a literal (a field, set after this constructor): a minified bundle renames
+    // classes, so `new.target.name` would be what a Retry or Catch sees in AWS. This is the fallback.
     this.name = new.target.name;
   }
 }
 
 /** Input that breaks a rule. Never retried: the same input fails the same way. */
 export class ValidationError extends TillflowError {
+  override readonly name: string = 'ValidationError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('VALIDATION_ERROR', message, options);
   }
@@ -22,6 +25,7 @@ export class ValidationError extends TillflowError {
 
 /** Something the caller asked for does not exist. */
 export class NotFoundError extends TillflowError {
+  override readonly name: string = 'NotFoundError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('NOT_FOUND', message, options);
   }
@@ -29,6 +33,7 @@ export class NotFoundError extends TillflowError {
 
 /** Configuration is missing or wrong: raised at cold start, names the variable. */
 export class ConfigError extends TillflowError {
+  override readonly name: string = 'ConfigError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONFIG_ERROR', message, options);
   }
@@ -36,6 +41,7 @@ export class ConfigError extends TillflowError {
 
 /** A dependency throttled or failed in a way that a later attempt may not: the workflow retries it with backoff. */
 export class TransientError extends TillflowError {
+  override readonly name: string = 'TransientError';
   override readonly retryable = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super('TRANSIENT_ERROR', message, options);
