@@ -1,5 +1,5 @@
 import { NotFoundError } from '@tillflow/core';
-import { s3Client } from './clients/s3';
+import { s3Client, s3PresignClient } from './clients/s3';
 
 export interface StoredObject {
   body: Uint8Array;
@@ -41,17 +41,22 @@ export async function deleteObject(bucket: string, key: string): Promise<void> {
 
 /**
  * A presigned PUT for exactly `key` with a fixed content type: the signature covers the key and the Content-Type
- * header, so the URL cannot write another key or another type.
+ * header, so the URL cannot write another key or another type. Signed by {@link s3PresignClient}, whose checksums are
+ * those S3 requires only: a default client would sign the checksum of an empty body into the URL.
  */
 export async function presignPut(bucket: string, key: string, contentType: string, expiresIn: number): Promise<string> {
   const [{ PutObjectCommand }, { getSignedUrl }] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/s3-request-presigner'),
   ]);
-  return getSignedUrl(await s3Client(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), {
-    expiresIn,
-    signableHeaders: new Set(['content-type']),
-  });
+  return getSignedUrl(
+    await s3PresignClient(),
+    new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }),
+    {
+      expiresIn,
+      signableHeaders: new Set(['content-type']),
+    },
+  );
 }
 
 /** ETags come quoted from S3 (`"abc"`); events carry them bare. Compare them bare. */

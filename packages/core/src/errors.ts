@@ -17,7 +17,7 @@ export class TillflowError extends Error {
 
 /** Input that breaks a rule. Never retried: the same input fails the same way. */
 export class ValidationError extends TillflowError {
-  override readonly name = 'ValidationError';
+  override readonly name: string = 'ValidationError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('VALIDATION_ERROR', message, options);
   }
@@ -25,7 +25,7 @@ export class ValidationError extends TillflowError {
 
 /** Something the caller asked for does not exist. */
 export class NotFoundError extends TillflowError {
-  override readonly name = 'NotFoundError';
+  override readonly name: string = 'NotFoundError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('NOT_FOUND', message, options);
   }
@@ -33,7 +33,7 @@ export class NotFoundError extends TillflowError {
 
 /** Configuration is missing or wrong: raised at cold start, names the variable. */
 export class ConfigError extends TillflowError {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONFIG_ERROR', message, options);
   }
@@ -41,7 +41,7 @@ export class ConfigError extends TillflowError {
 
 /** A dependency throttled or failed in a way that a later attempt may not: the workflow retries it with backoff. */
 export class TransientError extends TillflowError {
-  override readonly name = 'TransientError';
+  override readonly name: string = 'TransientError';
   override readonly retryable = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super('TRANSIENT_ERROR', message, options);

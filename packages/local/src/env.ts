@@ -5,8 +5,16 @@ export const DEFAULT_EXPECTED_STORES: readonly string[] = Array.from({ length: 1
   String(i + 1).padStart(4, '0'),
 );
 
-/** s3rver accepts these credentials only; dynalite and the platform's own APIs accept any. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+/**
+ * The one key pair the local S3 and DynamoDB accept (`storage-auth.ts` verifies every request's signature with it):
+ * `test`/`test`, the convention of other AWS emulators, so that an AWS CLI or SDK configured for one works here, or
+ * `TILLFLOW_ACCESS_KEY_ID`/`TILLFLOW_SECRET_ACCESS_KEY`. The handlers and the platform's own clients sign with it;
+ * the storage process reads the same variables, which `storage.ts` sets on it.
+ */
+export const LOCAL_CREDENTIALS: { readonly accessKeyId: string; readonly secretAccessKey: string } = {
+  accessKeyId: process.env.TILLFLOW_ACCESS_KEY_ID || 'test',
+  secretAccessKey: process.env.TILLFLOW_SECRET_ACCESS_KEY || 'test',
+};
 
 /** What the functions' variables depend on. */
 export interface HandlerEnvironmentInput {

@@ -133,7 +133,7 @@ export interface Platform {
    * handlers through the Step Functions API), no function invocation. Rejects after `timeoutMs` (default 5 minutes).
    */
   waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
-  /** SDK clients configured for the platform (path-style S3, local credentials). */
+  /** SDK clients configured for the platform (its credentials; path-style S3 with the SDK's default checksums). */
   s3Client(): S3Client;
   dynamoClient(): DynamoDBClient;
   documentClient(): DynamoDBDocumentClient;
@@ -465,9 +465,6 @@ function localS3Client(endpoint: string): S3Client {
     endpoint,
     credentials: LOCAL_CREDENTIALS,
     forcePathStyle: true,
-    // s3rver stores the aws-chunked framing of streamed uploads inside the object when checksums are sent.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 

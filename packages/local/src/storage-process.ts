@@ -6,13 +6,13 @@
  * acknowledgement: when a PUT returns, its workflow is already registered, as `waitForIdle()` needs.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import dynalite from 'dynalite';
 import S3rver, { type S3NotificationRecord } from 's3rver';
 import { LOCAL_CREDENTIALS } from './env';
 import { listen, type RunningServer } from './http';
-import { presignedSignatureMatches } from './s3-signatures';
 import type { ObjectCreated, StorageConfig, StorageMessage, StorageReply } from './storage';
+import { dynamoAuthentication, s3Authentication } from './storage-auth';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as StorageConfig;
 
@@ -70,26 +70,8 @@ async function main(): Promise<void> {
     await requestEvents.run(pending, next);
     await Promise.all(pending);
   });
-  // Before s3rver sees the request: it does not check V4 signatures, so a presigned URL could be bent to any key.
-  s3.middleware.unshift(async (ctx, next) => {
-    const koa = ctx as { req: IncomingMessage; res: ServerResponse; respond: boolean };
-    const { req, res } = koa;
-    // A browser's CORS preflight carries the presigned URL but is not signed: s3rver answers it from the CORS rules.
-    if (req.method !== 'OPTIONS' && (req.url ?? '').includes('X-Amz-Signature=')) {
-      const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
-      if (!(await presignedSignatureMatches(request, LOCAL_CREDENTIALS))) {
-        const xml =
-          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request ' +
-          'signature we calculated does not match the signature you provided. Check your key and signing method.' +
-          '</Message></Error>';
-        koa.respond = false;
-        res.writeHead(403, { 'content-type': 'application/xml', 'access-control-allow-origin': '*' });
-        res.end(xml);
-        return;
-      }
-    }
-    await next();
-  });
+  // Before s3rver sees the request, so that it serves only verified ones (see storage-auth.ts for why here).
+  s3.middleware.unshift(s3Authentication(LOCAL_CREDENTIALS));
   await s3.configureBuckets();
 
   const servers: RunningServer[] = [];
@@ -101,6 +83,11 @@ async function main(): Promise<void> {
       deleteTableMs: 0,
       updateTableMs: 0,
     });
+    // dynalite checks no signature: its own listener is wrapped, on its own server (whose close also closes LevelDB).
+    const [dynaliteListener] = dynamo.listeners('request') as RequestListener[];
+    if (!dynaliteListener) throw new Error('dynalite has no request listener to put authentication in front of');
+    dynamo.removeAllListeners('request');
+    dynamo.on('request', dynamoAuthentication(dynaliteListener, LOCAL_CREDENTIALS));
     servers.push(await listen(dynamo, config.dynamodb.port, config.host, config.dynamodb.flag));
   } catch (error) {
     const e = error as Error & { port?: number; flag?: string };

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LOCAL_CREDENTIALS } from './env';
 import { PortInUseError } from './http';
 import { SettledSignal } from './settled';
 
@@ -60,7 +61,13 @@ export function startStorage(
   const child: ChildProcess = fork(entry, [JSON.stringify(config)], {
     execArgv: ['--openssl-legacy-provider', '--import', tsx],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // In the environment, not the arguments (visible to every user in `ps`): the keys it verifies signatures with.
+      TILLFLOW_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      TILLFLOW_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    },
   });
   let pending = 0;
   const settled = new SettledSignal();

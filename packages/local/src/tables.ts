@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -44,7 +45,10 @@ const TABLES: CreateTableCommandInput[] = [
   },
 ];
 
-/** Creates the tables that do not exist yet; returns the names of those it created. */
+/**
+ * Creates the tables that do not exist yet and waits until each is ACTIVE, as Terraform does (a table is CREATING
+ * for a moment, also in dynalite, and refuses requests meanwhile); returns the names of those it created.
+ */
 export async function ensureTables(client: DynamoDBClient): Promise<string[]> {
   const existing = new Set<string>();
   let start: string | undefined;
@@ -59,5 +63,17 @@ export async function ensureTables(client: DynamoDBClient): Promise<string[]> {
     await client.send(new CreateTableCommand(table));
     created.push(table.TableName as string);
   }
+  for (const name of created) await untilActive(client, name);
   return created;
+}
+
+async function untilActive(client: DynamoDBClient, name: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline)
+      throw new Error(`the table ${name} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
