@@ -18,7 +18,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 
 /** What the handler environment depends on. */
 export interface HandlerEnvironmentInput {
-  endpoints: { s3: string; dynamodb: string; sns: string; sfn: string };
+  endpoints: { s3: string; dynamodb: string; sns: string; sfn: string; logs: string };
   expectedStores: readonly string[];
   timeZone: string;
   verbose: boolean;
@@ -48,6 +48,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: input.endpoints.sns,
     AWS_ENDPOINT_URL_SFN: input.endpoints.sfn,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: input.endpoints.logs,
     POWERTOOLS_SERVICE_NAME: 'tillflow',
     POWERTOOLS_LOG_LEVEL: input.verbose ? 'INFO' : 'WARN',
     POWERTOOLS_TRACE_ENABLED: 'false',

@@ -11,6 +11,7 @@ import { DEFAULT_EXPECTED_STORES, handlerEnvironment, LOCAL_CREDENTIALS } from '
 import { gatewayListener } from './gateway';
 import { listen, type RunningServer } from './http';
 import { LambdaRuntime } from './lambda-runtime';
+import { functionLogGroup, LogStore, logsApiListener } from './logs';
 import { BUCKET_NAME, IDEMPOTENCY_TABLE, REGION, SALES_TABLE, TOPIC_NAMES, topicArn } from './resources';
 import { API_ROUTES } from './routes';
 import { matchingMachines, S3_RULES, type S3Rule, Sequencer, toEventBridge } from './s3-events';
@@ -31,7 +32,7 @@ import { ensureTables } from './tables';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Default ports (shared/DESIGN.md "Local defaults"); 0 picks a free port. */
-export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamodb: 8000, sfn: 8083, sns: 8084 } as const;
+export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamodb: 8000, sfn: 8083, sns: 8084, logs: 8085 } as const;
 
 /** A port per server of the platform. */
 export type Ports = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
@@ -43,6 +44,7 @@ const PORT_FLAGS: Record<keyof Ports, string> = {
   dynamodb: '--dynamodb-port',
   sfn: '--sfn-port',
   sns: '--sns-port',
+  logs: '--logs-port',
 };
 
 /** How to start the platform: only `stateDir` is required (tests also pass ports 0 and fixture folders). */
@@ -102,6 +104,11 @@ export interface Platform {
   messages(topic?: string): PublishedMessage[];
   /** Invokes a function directly, as `aws lambda invoke` would. */
   invoke(functionName: string, event: unknown): Promise<unknown>;
+  /**
+   * The CloudWatch Logs of the platform (under `<state>/logs/`), served on the `logs` port: a group per function
+   * ({@link functionLogGroup}), written by the Lambda runtime through `put`.
+   */
+  logStore: LogStore;
   /** The scheduler, whose `tick(minute)` fires the schedules due at a minute. */
   scheduler: Scheduler;
   /**
@@ -218,6 +225,8 @@ async function start(options: PlatformOptions, started: { close(): Promise<void>
   }
 
   const functionNames = runtime.names();
+  const logStore = new LogStore(join(stateDir, 'logs'));
+  for (const fn of functionNames) logStore.createLogGroup(functionLogGroup(fn));
   const sfnPromise = StepFunctions.create({
     machinesDir: stateMachinesDir,
     runtime,
@@ -278,14 +287,16 @@ async function start(options: PlatformOptions, started: { close(): Promise<void>
       return sfnListener(req, res);
     }, 'sfn'),
     serve(snsApiListener(topics), 'sns'),
+    serve(logsApiListener(logStore), 'logs'),
   ]);
-  const [storageResult, apiResult, sfnResult, snsResult] = settled;
+  const [storageResult, apiResult, sfnResult, snsResult, logsResult] = settled;
   if (storageResult.status === 'fulfilled') started.push({ close: () => storageResult.value.stop() });
   for (const result of settled) if (result.status === 'rejected') throw result.reason;
   const storage = (storageResult as PromiseFulfilledResult<Storage>).value;
   const api = (apiResult as PromiseFulfilledResult<RunningServer>).value;
   const sfnServer = (sfnResult as PromiseFulfilledResult<RunningServer>).value;
   const snsServer = (snsResult as PromiseFulfilledResult<RunningServer>).value;
+  const logsServer = (logsResult as PromiseFulfilledResult<RunningServer>).value;
   sfn = await sfnPromise;
 
   const actualPorts: Ports = {
@@ -294,6 +305,7 @@ async function start(options: PlatformOptions, started: { close(): Promise<void>
     dynamodb: storage.dynamodbPort,
     sfn: sfnServer.port,
     sns: snsServer.port,
+    logs: logsServer.port,
   };
   for (const key of Object.keys(actualPorts) as (keyof Ports)[]) endpoints[key] = `http://${host}:${actualPorts[key]}`;
 
@@ -363,6 +375,7 @@ async function start(options: PlatformOptions, started: { close(): Promise<void>
     describeExecution: (arn) => stepFunctions.describeExecution(arn),
     startExecution: (machine, input, name) => stepFunctions.start(machine, input, name),
     messages: (topic) => topics.messages(topic),
+    logStore,
     invoke: (fn, event) => runtime.invoke(fn, event),
     scheduler,
     waitForIdle,
@@ -390,7 +403,7 @@ async function start(options: PlatformOptions, started: { close(): Promise<void>
         scheduler.stop();
         await api.close();
         await waitForIdle({ timeoutMs: graceMs }).catch(() => stepFunctions.abortAll());
-        await Promise.all([sfnServer.close(), snsServer.close()]);
+        await Promise.all([sfnServer.close(), snsServer.close(), logsServer.close()]);
         await storage.stop();
         for (const client of clients) client.destroy();
       } finally {
