@@ -6,6 +6,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DEFAULT_EXPECTED_STORES } from './env';
 import { PortInUseError } from './http';
 import { StateDirInUseError } from './lifecycle/state-lock';
+import { runLogsCommand } from './logs-command';
 import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from './platform';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
 import type { ExecutionRecord } from './step-functions';
@@ -50,6 +51,7 @@ Options (environment variable in brackets):
   --dynamodb-port N       DynamoDB port, default 8000                  [TILLFLOW_DYNAMODB_PORT]
   --sfn-port N            Step Functions API port, default 8083        [TILLFLOW_SFN_PORT]
   --sns-port N            SNS API port, default 8084                   [TILLFLOW_SNS_PORT]
+  --logs-port N           CloudWatch Logs API port, default 8085       [TILLFLOW_LOGS_PORT]
   --state-dir DIR         where data is kept, default .tillflow/       [TILLFLOW_STATE_DIR]
   --data-dir DIR          store files to upload, default sample-data/  [TILLFLOW_DATA_DIR]
   --no-sample-data        do not upload the data folder on a first run
@@ -66,7 +68,9 @@ Options (environment variable in brackets):
   --state-machines-dir DIR  ASL files to run, default state-machines/
   --help                  this text
 
-Ports 0 pick free ports. Delete the state folder to start afresh.`;
+Ports 0 pick free ports. Delete the state folder to start afresh.
+
+  tillflow logs <function> [--follow] [--since 10m]   a function's logs from a running platform (logs --help)`;
 
 /** Reads the command line and the environment; throws a {@link UsageError} for a bad value. */
 function parseCommandLine(argv: string[], env: Record<string, string | undefined> = process.env): CommandOptions {
@@ -82,6 +86,7 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
         'dynamodb-port': { type: 'string' },
         'sfn-port': { type: 'string' },
         'sns-port': { type: 'string' },
+        'logs-port': { type: 'string' },
         'state-dir': { type: 'string' },
         'data-dir': { type: 'string' },
         'no-sample-data': { type: 'boolean' },
@@ -144,6 +149,7 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
       dynamodb: port('dynamodb', 'TILLFLOW_DYNAMODB_PORT'),
       sfn: port('sfn', 'TILLFLOW_SFN_PORT'),
       sns: port('sns', 'TILLFLOW_SNS_PORT'),
+      logs: port('logs', 'TILLFLOW_LOGS_PORT'),
     },
     stateDir: resolve(text('state-dir', 'TILLFLOW_STATE_DIR') ?? resolve(REPO_ROOT, '.tillflow')),
     dataDir,
@@ -182,6 +188,7 @@ export async function runCommand(
   argv: string[],
   options: { env?: Record<string, string | undefined>; output?: CommandOutput; stopSignal?: Promise<unknown> } = {},
 ): Promise<number> {
+  if (argv[0] === 'logs') return runLogsCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   const { out, err, tty } = options.output ?? defaultOutput;
   let opts: CommandOptions;
   try {
@@ -228,7 +235,7 @@ export async function runCommand(
   const e = platform.endpoints;
   out(
     `Tillflow local platform up in ${((Date.now() - began) / 1000).toFixed(1)} s. API ${e.api}  S3 ${e.s3}  ` +
-      `DynamoDB ${e.dynamodb}  Step Functions ${e.sfn}  SNS ${e.sns}  state ${show(opts.stateDir)}`,
+      `DynamoDB ${e.dynamodb}  Step Functions ${e.sfn}  SNS ${e.sns}  Logs ${e.logs}  state ${show(opts.stateDir)}`,
   );
 
   const stopRequested = options.stopSignal ?? new Promise<never>(() => undefined);

@@ -18,7 +18,7 @@ export const LOCAL_CREDENTIALS: { readonly accessKeyId: string; readonly secretA
 
 /** What the functions' variables depend on. */
 export interface HandlerEnvironmentInput {
-  endpoints: { s3: string; dynamodb: string; sns: string; sfn: string };
+  endpoints: { s3: string; dynamodb: string; sns: string; sfn: string; logs: string };
   expectedStores: readonly string[];
   timeZone: string;
   verbose: boolean;
@@ -56,6 +56,7 @@ export function localAdditions(endpoints: HandlerEnvironmentInput['endpoints']):
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
     AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
     POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }

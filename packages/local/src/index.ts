@@ -6,6 +6,7 @@ export * from './env';
 export * from './gateway';
 export * from './http';
 export * from './lifecycle/state-lock';
+export * from './logs';
 export * from './platform';
 export * from './resources';
 export * from './routes';

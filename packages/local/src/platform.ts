@@ -12,6 +12,7 @@ import { listen, type RunningServer } from './http';
 import { checkPortsFree } from './lifecycle/ports';
 import { type Reconciled, reconcile } from './lifecycle/reconcile';
 import { lockStateDir } from './lifecycle/state-lock';
+import { functionLogGroup, LogStore, logsApiListener } from './logs';
 import { BUCKET_NAME, IDEMPOTENCY_TABLE, REGION, SALES_TABLE, TOPIC_NAMES, topicArn } from './resources';
 import { API_ROUTES } from './routes';
 import type { LogSink } from './runtime/environment';
@@ -39,7 +40,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'tillflow-local');
 
 /** Default ports (docs/architecture.md "The local platform"); 0 picks a free port. */
-export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamodb: 8000, sfn: 8083, sns: 8084 } as const;
+export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamodb: 8000, sfn: 8083, sns: 8084, logs: 8085 } as const;
 
 /** A port per server of the platform. */
 export type Ports = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
@@ -51,6 +52,7 @@ const PORT_FLAGS: Record<keyof Ports, string> = {
   dynamodb: '--dynamodb-port',
   sfn: '--sfn-port',
   sns: '--sns-port',
+  logs: '--logs-port',
 };
 
 /** How to start the platform: only `stateDir` is required (tests also pass ports 0 and fixture folders). */
@@ -95,7 +97,7 @@ export interface PlatformOptions {
   retryIntervalMs?: number;
   /** More variables for every function, over the platform's own. */
   env?: Record<string, string>;
-  /** Where the functions' output lines go (default: dropped). */
+  /** Where the functions' output lines go as well as to the platform's log groups (tests collect them). */
   logs?: LogSink;
   /** Where the platform reports what goes wrong in the background (default: stderr). */
   log?: (line: string) => void;
@@ -126,6 +128,11 @@ export interface Platform {
   invoke(functionName: string, event: unknown): Promise<unknown>;
   /** The Lambda runtime: the functions' settings and execution environments. */
   runtime: LambdaRuntime;
+  /**
+   * The CloudWatch Logs of the platform (under `<state>/logs/`), served on the `logs` port: a group per function
+   * ({@link functionLogGroup}), written by the Lambda runtime.
+   */
+  logStore: LogStore;
   /** The scheduler, whose `tick(minute)` fires the schedules due at a minute. */
   scheduler: Scheduler;
   /**
@@ -152,6 +159,7 @@ interface Parts {
   stateDir: string;
   log: (line: string) => void;
   release: () => void;
+  logStore: LogStore;
   storage?: Storage;
   servers: Partial<Record<keyof Ports, RunningServer>>;
   runtime?: LambdaRuntime;
@@ -198,6 +206,7 @@ async function claimStateDir(options: PlatformOptions): Promise<Parts> {
     stateDir,
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
     release: () => lock.release(),
+    logStore: new LogStore(join(stateDir, 'logs')),
     servers: {},
     clients: [],
     routing: false,
@@ -303,7 +312,7 @@ async function startServers(
     };
   let gateway: RequestListener | undefined;
   let sfnApi: RequestListener | undefined;
-  const serve = async (key: 'api' | 'sfn' | 'sns', listener: RequestListener): Promise<void> => {
+  const serve = async (key: 'api' | 'sfn' | 'sns' | 'logs', listener: RequestListener): Promise<void> => {
     parts.servers[key] = await listen(listener, ports[key], parts.host, PORT_FLAGS[key]);
   };
   const results = await Promise.allSettled([
@@ -333,6 +342,7 @@ async function startServers(
       }),
     ),
     serve('sns', snsApiListener(topics)),
+    serve('logs', logsApiListener(parts.logStore)),
   ]);
   for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
@@ -382,9 +392,19 @@ async function loadFunctions(
     ...(options.functionMemoryMb ? { memoryMb: options.functionMemoryMb } : {}),
   });
   const verbose = options.verbose ?? false;
+  for (const name of functions.keys()) parts.logStore.createLogGroup(functionLogGroup(name));
+  const extra = options.logs;
+  const logStore = parts.logStore;
   parts.runtime = new LambdaRuntime({
     functions,
-    logs: options.logs ?? { put: () => undefined },
+    logs: extra
+      ? {
+          put: (group, stream, events) => {
+            logStore.put(group, stream, events);
+            extra.put(group, stream, events);
+          },
+        }
+      : logStore,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(verbose ? { echo: (fn: string, line: string) => parts.log(`[${fn}] ${line}`) } : {}),
   });
@@ -534,7 +554,7 @@ async function drainAndStop(parts: Parts, graceMs: number): Promise<void> {
       }
     }
     await parts.runtime?.close();
-    await Promise.all([parts.servers.sfn?.close(), parts.servers.sns?.close()]);
+    await Promise.all([parts.servers.sfn?.close(), parts.servers.sns?.close(), parts.servers.logs?.close()]);
     await parts.storage?.stop();
     for (const client of parts.clients) client.destroy();
   } finally {
@@ -583,6 +603,7 @@ function running(
     messages: (topic) => topics.messages(topic),
     invoke: (fn, event) => runtime.invoke(fn, event),
     runtime,
+    logStore: parts.logStore,
     scheduler: parts.scheduler as Scheduler,
     waitForIdle: ({ timeoutMs = 300_000 } = {}) => waitForIdle(parts, timeoutMs),
     s3Client: () => track(localS3Client(endpoints.s3)),

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
+import type { HistoryEvent } from './execution-history';
 import { readBody, send } from './http';
-import { type ExecutionRecord, SfnApiError, type StepFunctions } from './step-functions';
+import { type ExecutionRecord, SfnApiError, type StateMachineDescription, type StepFunctions } from './step-functions';
 
 const JSON_1_0 = 'application/x-amz-json-1.0';
 
 /**
  * The Step Functions API over HTTP, as @aws-sdk/client-sfn speaks it (the AWS JSON 1.0 protocol: `POST /` with
  * `X-Amz-Target: AWSStepFunctions.<Operation>`, timestamps as epoch seconds, errors as `{__type, message}`), so that a
- * handler's SFNClient reaches the local executions. Serves StartExecution, DescribeExecution and ListExecutions.
+ * handler's SFNClient, and an operator's `aws stepfunctions`, reach the local executions. Serves StartExecution,
+ * DescribeExecution, ListExecutions, StopExecution, GetExecutionHistory, ListStateMachines, DescribeStateMachine and
+ * DescribeStateMachineForExecution.
  */
 export function sfnApiListener(sfn: StepFunctions): RequestListener {
   return async (req, res) => {
@@ -68,6 +71,50 @@ function dispatch(sfn: StepFunctions, operation: string, body: Record<string, un
         ...(page.nextToken ? { nextToken: page.nextToken } : {}),
       };
     }
+    case 'StopExecution': {
+      const stopped = sfn.stopExecution({
+        executionArn: String(body.executionArn ?? ''),
+        ...(typeof body.error === 'string' ? { error: body.error } : {}),
+        ...(typeof body.cause === 'string' ? { cause: body.cause } : {}),
+      });
+      return { stopDate: stopped.stopDate.getTime() / 1000 };
+    }
+    case 'GetExecutionHistory': {
+      const page = sfn.getExecutionHistory({
+        executionArn: String(body.executionArn ?? ''),
+        ...(typeof body.maxResults === 'number' ? { maxResults: body.maxResults } : {}),
+        ...(typeof body.nextToken === 'string' ? { nextToken: body.nextToken } : {}),
+        ...(typeof body.reverseOrder === 'boolean' ? { reverseOrder: body.reverseOrder } : {}),
+        ...(typeof body.includeExecutionData === 'boolean' ? { includeExecutionData: body.includeExecutionData } : {}),
+      });
+      return { events: page.events.map(historyEvent), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+    }
+    case 'ListStateMachines': {
+      const page = sfn.listStateMachines({
+        ...(typeof body.maxResults === 'number' ? { maxResults: body.maxResults } : {}),
+        ...(typeof body.nextToken === 'string' ? { nextToken: body.nextToken } : {}),
+      });
+      return {
+        stateMachines: page.stateMachines.map((m) => ({
+          stateMachineArn: m.stateMachineArn,
+          name: m.name,
+          type: m.type,
+          creationDate: epochSeconds(m.creationDate),
+        })),
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+      };
+    }
+    case 'DescribeStateMachine':
+      return stateMachine(sfn.describeStateMachine(String(body.stateMachineArn ?? '')));
+    case 'DescribeStateMachineForExecution': {
+      const {
+        status: _s,
+        type: _t,
+        creationDate,
+        ...rest
+      } = stateMachine(sfn.describeStateMachineForExecution(String(body.executionArn ?? '')));
+      return { ...rest, updateDate: creationDate };
+    }
     default:
       throw new SfnApiError('UnknownOperationException', `the local Step Functions does not serve ${operation}`);
   }
@@ -94,6 +141,14 @@ function describe(r: ExecutionRecord): Record<string, unknown> {
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...(r.cause !== undefined ? { cause: r.cause } : {}),
   };
+}
+
+function stateMachine(m: StateMachineDescription): Record<string, unknown> {
+  return { ...m, creationDate: epochSeconds(m.creationDate) };
+}
+
+function historyEvent(e: HistoryEvent): Record<string, unknown> {
+  return { ...e, timestamp: e.timestamp / 1000 };
 }
 
 function epochSeconds(iso: string): number {

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { readBody, send } from './http';
+import { ACCOUNT_ID } from './resources';
 
 /** A message published to a topic, as recorded in `<state>/sns/<topic name>.ndjson`. */
 export interface PublishedMessage {
@@ -78,6 +79,16 @@ export class SnsTopics {
     return record.messageId;
   }
 
+  /** The ARNs of the topics, sorted (ListTopics). */
+  topics(): string[] {
+    return [...this.topicArns].sort();
+  }
+
+  /** True when the topic exists (its ARN was given at construction). */
+  has(topicArn: string): boolean {
+    return this.topicArns.has(topicArn);
+  }
+
   /** Messages published since start, oldest first; only those of one topic when given its name or ARN. */
   messages(topic?: string): PublishedMessage[] {
     return this.published.filter((m) => !topic || m.topicArn === topic || topicNameOf(m.topicArn) === topic);
@@ -89,9 +100,13 @@ function topicNameOf(topicArn: string): string {
   return topicArn.slice(topicArn.lastIndexOf(':') + 1);
 }
 
+const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+
 /**
- * The SNS API over HTTP, as @aws-sdk/client-sns speaks it (awsQuery: a form-encoded `Action=Publish&…` request, an
- * XML answer). Only Publish is served.
+ * The SNS API over HTTP, as @aws-sdk/client-sns and `aws sns` speak it (awsQuery: a form-encoded `Action=…&…`
+ * request, an XML answer). Serves Publish, ListTopics, GetTopicAttributes, ListSubscriptions and
+ * ListSubscriptionsByTopic. The local topics have no subscribers (nothing delivers a message; it is recorded, see
+ * {@link SnsTopics}), so both subscription lists are empty and the topic attributes count zero subscriptions.
  */
 export function snsApiListener(topics: SnsTopics): RequestListener {
   return async (req, res) => {
@@ -99,23 +114,11 @@ export function snsApiListener(topics: SnsTopics): RequestListener {
     try {
       if (req.method !== 'POST') throw new SnsApiError('InvalidAction', 'the SNS API takes POST requests', 400);
       const form = new URLSearchParams((await readBody(req, 2 * MESSAGE_LIMIT_BYTES)).toString('utf8'));
-      const action = form.get('Action');
-      if (action !== 'Publish') {
-        throw new SnsApiError(
-          'InvalidAction',
-          `The action ${action ?? '(none)'} is not valid for this web service (the local SNS serves Publish).`,
-        );
-      }
-      const subject = form.get('Subject');
-      const messageId = topics.publish(
-        form.get('TopicArn') ?? form.get('TargetArn') ?? '',
-        form.get('Message') ?? '',
-        subject === null ? undefined : subject,
-      );
+      const action = form.get('Action') ?? '';
+      const result = answer(topics, action, form);
       const xml =
-        '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">' +
-        `<PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
-        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`;
+        `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result>` +
+        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
       send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
     } catch (error) {
       const e = error instanceof SnsApiError ? error : new SnsApiError('InternalError', (error as Error).message, 500);
@@ -126,6 +129,61 @@ export function snsApiListener(topics: SnsTopics): RequestListener {
       send(res, e.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
     }
   };
+}
+
+/** The inside of an action's `<…Result>` element. */
+function answer(topics: SnsTopics, action: string, form: URLSearchParams): string {
+  switch (action) {
+    case 'Publish': {
+      const subject = form.get('Subject');
+      const messageId = topics.publish(
+        form.get('TopicArn') ?? form.get('TargetArn') ?? '',
+        form.get('Message') ?? '',
+        subject === null ? undefined : subject,
+      );
+      return `<MessageId>${messageId}</MessageId>`;
+    }
+    case 'ListTopics': {
+      // At most a few topics: one page, as AWS answers below 100.
+      const members = topics.topics().map((arn) => `<member><TopicArn>${escapeXml(arn)}</TopicArn></member>`);
+      return `<Topics>${members.join('')}</Topics>`;
+    }
+    case 'ListSubscriptions':
+      return '<Subscriptions/>';
+    case 'ListSubscriptionsByTopic':
+      existingTopic(topics, form.get('TopicArn'));
+      return '<Subscriptions/>';
+    case 'GetTopicAttributes': {
+      const arn = existingTopic(topics, form.get('TopicArn'));
+      const attributes: Record<string, string> = {
+        TopicArn: arn,
+        Owner: ACCOUNT_ID,
+        DisplayName: '',
+        SubscriptionsConfirmed: '0',
+        SubscriptionsPending: '0',
+        SubscriptionsDeleted: '0',
+      };
+      const entries = Object.entries(attributes).map(
+        ([key, value]) => `<entry><key>${key}</key><value>${escapeXml(value)}</value></entry>`,
+      );
+      return `<Attributes>${entries.join('')}</Attributes>`;
+    }
+    default:
+      throw new SnsApiError(
+        'InvalidAction',
+        `The action ${action || '(none)'} is not valid for this web service (the local SNS serves Publish, ` +
+          'ListTopics, GetTopicAttributes, ListSubscriptions and ListSubscriptionsByTopic).',
+      );
+  }
+}
+
+/** The topic ARN of a request, which must name a topic (SNS: InvalidParameter when missing, NotFound when unknown). */
+function existingTopic(topics: SnsTopics, arn: string | null): string {
+  if (!arn) {
+    throw new SnsApiError('InvalidParameter', 'Invalid parameter: TopicArn Reason: no value for required parameter');
+  }
+  if (!topics.has(arn)) throw new SnsApiError('NotFound', 'Topic does not exist', 404);
+  return arn;
 }
 
 function escapeXml(text: string): string {

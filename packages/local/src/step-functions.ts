@@ -1,8 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StateMachine as LocalStateMachine, RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AslDefinition, type FoundState, fillTemplate, type Json, unsupportedFeatures, walkStates } from './asl';
+import { ExecutionHistory, type HistoryEvent, readHistory } from './execution-history';
 import { installPromiseWithResolvers } from './polyfills';
 import { ACCOUNT_ID, functionArn, functionNameOf, REGION, resourceName, stateMachineArn } from './resources';
 import { LambdaInvocationError } from './runtime/errors';
@@ -73,7 +83,31 @@ interface LoadedMachine {
   name: string;
   arn: string;
   machine: LocalStateMachine;
-  overrides: NonNullable<RunOptions['overrides']>;
+  definition: AslDefinition;
+  /** The definition as run: the ASL file with its placeholders filled. */
+  text: string;
+  /** The ASL file's modification time: when this definition was written. */
+  creationDate: string;
+}
+
+/** A state machine as DescribeStateMachine describes it (ListStateMachines lists its name, ARN, type and date). */
+export interface StateMachineDescription {
+  stateMachineArn: string;
+  name: string;
+  status: 'ACTIVE';
+  type: 'STANDARD';
+  definition: string;
+  roleArn: string;
+  creationDate: string;
+  /** Nothing delivers execution logs locally: the history is in GetExecutionHistory. */
+  loggingConfiguration: { level: 'OFF'; includeExecutionData: false };
+  tracingConfiguration: { enabled: false };
+}
+
+/** A running execution: how to abort it and where its history goes. */
+interface RunningExecution {
+  abort(): void;
+  history: ExecutionHistory;
 }
 
 const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
@@ -98,8 +132,10 @@ export class StepFunctions {
   private readonly records = new Map<string, ExecutionRecord>();
   /** Executions of earlier runs of the platform, from `executions.ndjson`: their names stay taken. */
   private readonly history = new Map<string, ExecutionRecord>();
-  private readonly aborts = new Map<string, () => void>();
+  private readonly aborts = new Map<string, RunningExecution>();
   private readonly settled = new SettledSignal();
+  /** Executions stopped by StopExecution, with the error and cause it gave, until their run ends. */
+  private readonly stopped = new Map<string, { error?: string; cause?: string }>();
   private readonly historyFile: string;
   private accepting = true;
 
@@ -139,7 +175,10 @@ export class StepFunctions {
       }
       validated.add(hash);
       const arn = stateMachineArn(name);
-      sfn.machines.set(arn, { name, arn, machine, overrides: sfn.overridesFor(name, definition) });
+      // Built once here to fail at start on what the runner cannot run; again per execution, observed.
+      sfn.overridesFor(name, definition);
+      const creationDate = statSync(join(options.machinesDir, fileName)).mtime.toISOString();
+      sfn.machines.set(arn, { name, arn, machine, definition, text, creationDate });
     }
     if (validated.size > known) writeValidationCache(cacheFile, validated);
     sfn.loadHistory();
@@ -238,12 +277,8 @@ export class StepFunctions {
       .filter((r) => r.stateMachineArn === request.stateMachineArn)
       .filter((r) => !request.statusFilter || r.status === request.statusFilter)
       .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
-    const offset = request.nextToken ? Number(Buffer.from(request.nextToken, 'base64url').toString()) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw new SfnApiError('InvalidToken', 'Invalid Token');
-    const size = request.maxResults && request.maxResults > 0 ? Math.min(request.maxResults, 1000) : 100;
-    const page = all.slice(offset, offset + size);
-    const next = offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
-    return { executions: page.map((r) => ({ ...r })), ...(next ? { nextToken: next } : {}) };
+    const { page, nextToken } = paginate(all, request, 100);
+    return { executions: page.map((r) => ({ ...r })), ...(nextToken ? { nextToken } : {}) };
   }
 
   /** Every execution known: those of earlier runs of the platform (from `executions.ndjson`), then this run's. */
@@ -269,21 +304,125 @@ export class StepFunctions {
   /** Refuses new executions and aborts those still running (marked ABORTED). */
   abortAll(): void {
     this.accepting = false;
-    for (const abort of [...this.aborts.values()]) abort();
+    for (const running of [...this.aborts.values()]) {
+      running.history.aborting({ cause: PLATFORM_STOPPED });
+      running.abort();
+    }
+  }
+
+  /** ListStateMachines: every loaded state machine, by name, paginated with an opaque token. */
+  listStateMachines(request: { maxResults?: number; nextToken?: string } = {}): {
+    stateMachines: StateMachineDescription[];
+    nextToken?: string;
+  } {
+    const all = [...this.machines.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((m) => this.description(m));
+    const { page, nextToken } = paginate(all, request, 100);
+    return { stateMachines: page, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  /** DescribeStateMachine: the definition as run (placeholders filled), role, status and configuration. */
+  describeStateMachine(arn: string): StateMachineDescription {
+    const machine = this.machines.get(arn);
+    if (!machine) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return this.description(machine);
+  }
+
+  /** DescribeStateMachineForExecution: the state machine an execution ran (one version locally: the loaded one). */
+  describeStateMachineForExecution(executionArn: string): StateMachineDescription {
+    const record = this.describeExecution(executionArn);
+    const machine = this.machines.get(record.stateMachineArn);
+    if (!machine) {
+      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${record.stateMachineArn}'`);
+    }
+    return this.description(machine);
+  }
+
+  /**
+   * GetExecutionHistory: the events recorded as the execution ran (see {@link ExecutionHistory}), oldest first or
+   * newest first, paginated with an opaque token (AWS's default page is 100 events, at most 1000). An execution of
+   * an earlier run of the platform has its history from the state folder; one started before histories were kept
+   * has none.
+   */
+  getExecutionHistory(request: {
+    executionArn: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+    includeExecutionData?: boolean;
+  }): { events: HistoryEvent[]; nextToken?: string } {
+    const record = this.describeExecution(request.executionArn);
+    let events = readHistory(this.historyFileOf(record));
+    if (request.reverseOrder) events.reverse();
+    if (request.includeExecutionData === false) events = events.map(withoutExecutionData);
+    const { page, nextToken } = paginate(events, request, 100);
+    return { events: page, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  /**
+   * StopExecution: a running execution becomes ABORTED at once with the given error and cause (AWS's fields, both
+   * optional). A Task that is running goes on to its end, as a Lambda function does in AWS, and its result is
+   * ignored. Stopping an execution that has already ended changes nothing and answers with its stop date.
+   */
+  stopExecution(request: { executionArn: string; error?: string; cause?: string }): { stopDate: Date } {
+    const record = this.records.get(request.executionArn) ?? this.history.get(request.executionArn);
+    if (!record) {
+      throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
+    }
+    const running = this.aborts.get(request.executionArn);
+    if (record.status !== 'RUNNING' || !running) return { stopDate: new Date(record.stopDate ?? record.startDate) };
+    const details = {
+      ...(request.error !== undefined ? { error: request.error } : {}),
+      ...(request.cause !== undefined ? { cause: request.cause } : {}),
+    };
+    this.stopped.set(record.executionArn, details);
+    running.history.aborting(details);
+    Object.assign(record, { status: 'ABORTED', stopDate: new Date().toISOString() }, details);
+    this.append(record);
+    running.abort();
+    return { stopDate: new Date(record.stopDate as string) };
+  }
+
+  private description(m: LoadedMachine): StateMachineDescription {
+    return {
+      stateMachineArn: m.arn,
+      name: resourceName(m.name),
+      status: 'ACTIVE',
+      type: 'STANDARD',
+      definition: m.text,
+      roleArn: roleArn(m.name),
+      creationDate: m.creationDate,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
+  }
+
+  /** `<state>/history/tillflow-<machine>/<execution name>.ndjson`. */
+  private historyFileOf(record: Pick<ExecutionRecord, 'machine' | 'name'>): string {
+    return join(
+      this.options.stateDir,
+      'history',
+      resourceName(record.machine),
+      `${encodeURIComponent(record.name)}.ndjson`,
+    );
   }
 
   private launch(machine: LoadedMachine, record: ExecutionRecord, input: Json): void {
+    const history = new ExecutionHistory(this.historyFileOf(record), roleArn(machine.name));
     const run = machine.machine.run(input as never, {
-      overrides: machine.overrides,
+      overrides: this.overridesFor(machine.name, machine.definition, history),
       context: {
         Execution: { Id: record.executionArn, Name: record.name, RoleArn: roleArn(machine.name) },
         StateMachine: { Id: machine.arn, Name: resourceName(machine.name) },
       },
     });
-    this.aborts.set(record.executionArn, run.abort);
-    // The event log closes with the execution; counted before the record is final (bounded, should it not close).
+    this.aborts.set(record.executionArn, { abort: run.abort, history });
+    // The event log closes with the execution; counted and recorded before the record is final (bounded, should it
+    // not close).
     const counted = (async () => {
       for await (const event of run.eventLogs) {
+        history.observe(event);
         if (event.type === 'StateRetried') record.retries++;
         else if (event.type === 'StateCaught') record.caught++;
       }
@@ -306,9 +445,12 @@ export class StepFunctions {
   }
 
   private finish(record: ExecutionRecord, end: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause'>): void {
-    Object.assign(record, end, { stopDate: new Date().toISOString() });
     this.aborts.delete(record.executionArn);
-    this.append(record);
+    // A stopped execution was recorded ABORTED by StopExecution; what its run did after is ignored.
+    if (!this.stopped.delete(record.executionArn)) {
+      Object.assign(record, end, { stopDate: new Date().toISOString() });
+      this.append(record);
+    }
     try {
       this.options.onExecutionEnd?.({ ...record });
     } finally {
@@ -333,12 +475,17 @@ export class StepFunctions {
     }
     for (const record of this.history.values()) {
       if (record.status === 'RUNNING') {
-        Object.assign(record, { status: 'ABORTED', cause: 'the local platform stopped while the execution ran' });
+        Object.assign(record, { status: 'ABORTED', cause: PLATFORM_STOPPED });
       }
     }
   }
 
-  private overridesFor(machineName: string, definition: AslDefinition): NonNullable<RunOptions['overrides']> {
+  /** The Task handlers of a state machine; with a history, each call is recorded in it. */
+  private overridesFor(
+    machineName: string,
+    definition: AslDefinition,
+    history?: ExecutionHistory,
+  ): NonNullable<RunOptions['overrides']> {
     const handlers: Record<string, TaskHandler> = {};
     const resources = new Map<string, string>();
     const retryIntervals: Record<string, number> = {};
@@ -356,7 +503,8 @@ export class StepFunctions {
         );
       }
       resources.set(found.name, resource);
-      handlers[found.name] = this.withPayloadLimit(found, this.taskHandler(machineName, found));
+      const handler = this.withPayloadLimit(found, this.taskHandler(machineName, found));
+      handlers[found.name] = history ? observed(history, found, handler) : handler;
     }
     return {
       taskResourceLocalHandlers: handlers as never,
@@ -478,8 +626,51 @@ function writeValidationCache(file: string, hashes: Set<string>): void {
   renameSync(temp, file);
 }
 
+/** The workflow's role, named as infrastructure/workflows.tf names it (`tillflow-sfn-<workflow>`). */
 function roleArn(machineName: string): string {
-  return `arn:aws:iam::${ACCOUNT_ID}:role/${resourceName(machineName)}-sfn`;
+  return `arn:aws:iam::${ACCOUNT_ID}:role/${resourceName(`sfn-${machineName}`)}`;
+}
+
+const PLATFORM_STOPPED = 'the local platform stopped while the execution ran';
+
+/** A Task handler whose calls are recorded in the execution's history. */
+function observed(history: ExecutionHistory, found: FoundState, handler: TaskHandler): TaskHandler {
+  const timeout = typeof found.state.TimeoutSeconds === 'number' ? found.state.TimeoutSeconds : undefined;
+  return async (input) => {
+    const call = history.taskCall(found.name, found.state.Resource ?? '', input, timeout);
+    try {
+      const output = await handler(input);
+      call.succeeded(output);
+      return output;
+    } catch (error) {
+      call.failed(error);
+      throw error;
+    }
+  };
+}
+
+/** A page of `items` from an offset token (base64url of the offset), `maxResults` capped at 1000. */
+function paginate<T>(
+  items: T[],
+  request: { maxResults?: number; nextToken?: string },
+  defaultSize: number,
+): { page: T[]; nextToken?: string } {
+  const offset = request.nextToken ? Number(Buffer.from(request.nextToken, 'base64url').toString()) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw new SfnApiError('InvalidToken', 'Invalid Token');
+  const size = request.maxResults && request.maxResults > 0 ? Math.min(request.maxResults, 1000) : defaultSize;
+  const next = offset + size < items.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
+  return { page: items.slice(offset, offset + size), ...(next ? { nextToken: next } : {}) };
+}
+
+/** An event without its input, output or parameters (GetExecutionHistory's `includeExecutionData: false`). */
+function withoutExecutionData(event: HistoryEvent): HistoryEvent {
+  const copy: HistoryEvent = { ...event };
+  for (const [key, value] of Object.entries(event)) {
+    if (!key.endsWith('EventDetails') || value === null || typeof value !== 'object') continue;
+    const { input: _i, output: _o, parameters: _p, ...rest } = value as Record<string, unknown>;
+    copy[key] = rest;
+  }
+  return copy;
 }
 
 /** Invokes a function for a Task; a failure becomes the state error Lambda gives Step Functions. */
@@ -516,7 +707,7 @@ function failureOf(error: Error): Pick<ExecutionRecord, 'status' | 'error' | 'ca
     return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out' };
   }
   if (error.name === 'ExecutionAbortedError') {
-    return { status: 'ABORTED', cause: 'the local platform stopped while the execution ran' };
+    return { status: 'ABORTED', cause: PLATFORM_STOPPED };
   }
   // ExecutionError wraps the state error: its name is the Error, its message the Cause.
   const inner = error.cause instanceof Error ? error.cause : error;

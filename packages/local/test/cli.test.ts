@@ -10,7 +10,7 @@ import { type CommandOutput, runCommand } from '../src/command';
 
 const here = import.meta.dirname;
 const fixtures = join(here, 'fixtures');
-const FREE_PORTS = ['--api-port', '0', '--s3-port', '0', '--dynamodb-port', '0', '--sfn-port', '0', '--sns-port', '0'];
+const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs'].flatMap((server) => [`--${server}-port`, '0']);
 const FIXTURE_CODE = [
   '--functions-dir',
   join(fixtures, 'functions'),

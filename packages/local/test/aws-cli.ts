@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * The AWS CLI v2 the operator tests run: `AWS_CLI` when set, else Debian's /usr/bin/aws or the installer's
+ * /usr/local/bin/aws (a pip-installed v1 earlier in PATH is not what operators use). Undefined when there is none:
+ * the tests that need it are skipped.
+ */
+export const AWS_CLI: string | undefined =
+  process.env.AWS_CLI ?? ['/usr/bin/aws', '/usr/local/bin/aws'].find((path) => existsSync(path));
+
+/** An empty configuration, so that nothing of the machine's own AWS setup (profiles, regions, pagers) applies. */
+const home = mkdtempSync(join(tmpdir(), 'tillflow-aws-cli-'));
+writeFileSync(join(home, 'config'), '[default]\nregion = us-east-1\n');
+writeFileSync(join(home, 'credentials'), '[default]\naws_access_key_id = test\naws_secret_access_key = test\n');
+const env = {
+  PATH: process.env.PATH ?? '',
+  HOME: home,
+  AWS_CONFIG_FILE: join(home, 'config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_PAGER: '',
+};
+
+/**
+ * Runs `aws <args> --endpoint-url <endpoint>` asynchronously (the platform answering it runs in this process) and
+ * resolves with its stdout; rejects with the CLI's stderr in the message when it exits non-zero.
+ */
+export async function aws(endpoint: string, ...args: string[]): Promise<string> {
+  if (!AWS_CLI) throw new Error('no AWS CLI v2 on this machine (set AWS_CLI)');
+  try {
+    const { stdout } = await run(AWS_CLI, [...args, '--endpoint-url', endpoint, '--cli-read-timeout', '10'], {
+      env,
+      timeout: 30_000,
+    });
+    return stdout;
+  } catch (error) {
+    const e = error as Error & { stderr?: string };
+    throw new Error(`aws ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
+  }
+}
+
+/** {@link aws} with `--output json`, parsed. */
+export async function awsJson<T = Record<string, unknown>>(endpoint: string, ...args: string[]): Promise<T> {
+  const out = await aws(endpoint, ...args, '--output', 'json');
+  return (out.trim() === '' ? {} : JSON.parse(out)) as T;
+}
+
+/** The credentials the local servers accept (and check, when they check signatures). */
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
