@@ -165,9 +165,19 @@ export class ExecutionHistory {
     }
   }
 
-  /** Writes the oldest pending call of a Task state: scheduled, started and how it ended. */
+  /**
+   * Writes a pending call of a Task state: scheduled, started and how it ended. The state's exit follows its call's
+   * end, so the call is the one that ended first (Map iterations run in environments of their own and finish in any
+   * order), else the oldest.
+   */
   private flushCall(stateName: string, failure?: { at: number; error: string; cause: string }): void {
-    const call = this.calls.get(stateName)?.shift();
+    const queue = this.calls.get(stateName);
+    if (!queue || queue.length === 0) return;
+    let pick = -1;
+    queue.forEach((c, i) => {
+      if (c.end && (pick < 0 || c.end.at < (queue[pick]?.end?.at ?? Number.POSITIVE_INFINITY))) pick = i;
+    });
+    const [call] = queue.splice(pick < 0 ? 0 : pick, 1);
     if (!call) return;
     const end = call.end ?? failure ?? { at: Date.now(), error: 'States.Runtime', cause: 'the Task ended unseen' };
     const timedOut = 'error' in end && end.error === 'States.Timeout';
