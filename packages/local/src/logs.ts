@@ -13,7 +13,8 @@ import {
 } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
-import { readBody, send } from './http';
+import { readSignedBody } from './api-auth';
+import { send } from './http';
 import { compileFilterPattern, FilterPatternError, type MessageFilter } from './log-filter';
 import { ACCOUNT_ID, REGION, resourceName } from './resources';
 
@@ -481,7 +482,12 @@ export function logsApiListener(store: LogStore): RequestListener {
           `expected POST with X-Amz-Target: ${TARGET_PREFIX}<Operation>`,
         );
       }
-      const text = (await readBody(req, 1024 * 1024)).toString('utf8');
+      const signed = await readSignedBody(req, 1024 * 1024, {
+        service: 'logs',
+        protocol: 'json',
+        refuse: (code, message) => new LogsApiError(code, message),
+      });
+      const text = signed.toString('utf8');
       let body: Record<string, unknown>;
       try {
         body = text ? JSON.parse(text) : {};

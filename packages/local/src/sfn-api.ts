@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import type { HistoryEvent } from './execution-history';
-import { readBody, send } from './http';
+import { readSignedBody } from './api-auth';
+import { send } from './http';
 import { type ExecutionRecord, SfnApiError, type StateMachineDescription, type StepFunctions } from './step-functions';
 
 const JSON_1_0 = 'application/x-amz-json-1.0';
@@ -25,7 +26,12 @@ export function sfnApiListener(sfn: StepFunctions): RequestListener {
           'expected POST with X-Amz-Target: AWSStepFunctions.<Operation>',
         );
       }
-      const text = (await readBody(req, 1024 * 1024)).toString('utf8');
+      const signed = await readSignedBody(req, 1024 * 1024, {
+        service: 'states',
+        protocol: 'json',
+        refuse: (code, message) => new SfnApiError(code, message),
+      });
+      const text = signed.toString('utf8');
       let body: Record<string, unknown>;
       try {
         body = text ? JSON.parse(text) : {};

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
-import { readBody, send } from './http';
+import { readSignedBody } from './api-auth';
+import { send } from './http';
 import { ACCOUNT_ID } from './resources';
 
 /** A message published to a topic, as recorded in `<state>/sns/<topic name>.ndjson`. */
@@ -113,7 +114,12 @@ export function snsApiListener(topics: SnsTopics): RequestListener {
     const requestId = randomUUID();
     try {
       if (req.method !== 'POST') throw new SnsApiError('InvalidAction', 'the SNS API takes POST requests', 400);
-      const form = new URLSearchParams((await readBody(req, 2 * MESSAGE_LIMIT_BYTES)).toString('utf8'));
+      const signed = await readSignedBody(req, 2 * MESSAGE_LIMIT_BYTES, {
+        service: 'sns',
+        protocol: 'query',
+        refuse: (code, message) => new SnsApiError(code, message, 403),
+      });
+      const form = new URLSearchParams(signed.toString('utf8'));
       const action = form.get('Action') ?? '';
       const result = answer(topics, action, form);
       const xml =

@@ -484,3 +484,52 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('request signing', () => {
+  const calls = [
+    { api: 'sfn', target: 'AWSStepFunctions.ListStateMachines', type: 'application/x-amz-json-1.0', body: '{}' },
+    { api: 'logs', target: 'Logs_20140328.DescribeLogGroups', type: 'application/x-amz-json-1.1', body: '{}' },
+    { api: 'sns', type: 'application/x-www-form-urlencoded', body: 'Action=ListTopics&Version=2010-03-31' },
+  ] as const;
+
+  it('refuses the platform APIs an anonymous call, as AWS does', async () => {
+    const answers = await Promise.all(
+      calls.map(async (call) => {
+        const res = await fetch(platform.endpoints[call.api], {
+          method: 'POST',
+          headers: { 'content-type': call.type, ...('target' in call ? { 'x-amz-target': call.target } : {}) },
+          body: call.body,
+        });
+        return { status: res.status, text: await res.text() };
+      }),
+    );
+    expect(answers[0]).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('MissingAuthenticationTokenException'),
+    });
+    expect(answers[1]).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('MissingAuthenticationTokenException'),
+    });
+    expect(answers[2]).toMatchObject({
+      status: 403,
+      text: expect.stringContaining('<Code>MissingAuthenticationToken'),
+    });
+  });
+
+  it('refuses a call signed with another secret, naming the signature', async () => {
+    const wrong = { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' };
+    const sns = new SNSClient({ region: 'us-east-1', endpoint: platform.endpoints.sns, credentials: wrong });
+    await expect(sns.send(new ListTopicsCommand({}))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    sns.destroy();
+    const logs = new CloudWatchLogsClient({
+      region: 'us-east-1',
+      endpoint: platform.endpoints.logs,
+      credentials: wrong,
+    });
+    await expect(
+      logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/tillflow-process-upload', logStreamName: 'x' })),
+    ).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    logs.destroy();
+  });
+});

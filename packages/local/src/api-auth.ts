@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import { LOCAL_CREDENTIALS } from './env';
+import { readBody } from './http';
+import { type Refusal, verifySignature } from './sigv4';
+
+/** The error codes AWS's JSON services (Step Functions, CloudWatch Logs) answer an unsigned or mis-signed call with. */
+const JSON_REFUSALS: Record<Refusal, string> = {
+  missing: 'MissingAuthenticationTokenException',
+  malformed: 'IncompleteSignatureException',
+  'unknown-key': 'UnrecognizedClientException',
+  mismatch: 'InvalidSignatureException',
+  skewed: 'InvalidSignatureException',
+  expired: 'InvalidSignatureException',
+};
+
+/** The same for the query (XML) services, SNS among them. */
+const QUERY_REFUSALS: Record<Refusal, string> = {
+  missing: 'MissingAuthenticationToken',
+  malformed: 'IncompleteSignature',
+  'unknown-key': 'InvalidClientTokenId',
+  mismatch: 'SignatureDoesNotMatch',
+  skewed: 'SignatureDoesNotMatch',
+  expired: 'SignatureDoesNotMatch',
+};
+
+/**
+ * Reads a request's body and checks its SigV4 signature against the local credentials, as the Step Functions, SNS
+ * and CloudWatch Logs APIs check theirs (the SDKs and the AWS CLI sign every call): an anonymous or mis-signed call
+ * is refused through `refuse`, which builds the API's own error from the code AWS would answer with.
+ */
+export async function readSignedBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  api: { service: 'states' | 'sns' | 'logs'; protocol: 'json' | 'query'; refuse(code: string, message: string): Error },
+): Promise<Buffer> {
+  const body = await readBody(req, limitBytes);
+  const verification = await verifySignature(
+    { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
+    { service: api.service, credentials: LOCAL_CREDENTIALS, uriEscapePath: true },
+  );
+  if (!verification.ok) {
+    const codes = api.protocol === 'json' ? JSON_REFUSALS : QUERY_REFUSALS;
+    throw api.refuse(codes[verification.refusal], verification.message);
+  }
+  return body;
+}
