@@ -1,22 +1,28 @@
 /**
- * @tillflow/local: the local platform (S3, DynamoDB, Step Functions, SNS, the HTTP API and the scheduler, with the
- * functions' real handlers) and the `tillflow` CLI that runs it.
+ * @tillflow/local: the local platform (S3, DynamoDB, Step Functions, SNS, CloudWatch Logs, the HTTP API and the
+ * scheduler, with each function's bundle in Lambda-like execution environments) and the `tillflow` CLI that runs it.
+ * In rooms: `runtime/` (the execution environments), `servers/` (the AWS stand-ins), `routing/` (S3 events, the
+ * schedule, reconciliation after an interruption), `lifecycle/` (ports, the state folder), `cli/`; `platform.ts`
+ * starts and stops them in phases.
  */
-export * from './env';
-export * from './gateway';
-export * from './http';
-export * from './lifecycle/state-lock';
-export * from './logs';
-export * from './platform';
-export * from './resources';
-export * from './routes';
-export * from './runtime/environment';
-export * from './runtime/errors';
-export * from './runtime/functions';
-export * from './runtime/lambda-runtime';
-export * from './runtime/terraform';
-export * from './s3-events';
-export * from './scheduler';
-export * from './sns';
-export * from './step-functions';
-export * from './testing';
+export { DEFAULT_EXPECTED_STORES, LOCAL_CREDENTIALS, localAdditions } from './env';
+export { StateDirInUseError } from './lifecycle/state-lock';
+export {
+  DEFAULT_PORTS,
+  type Platform,
+  type PlatformOptions,
+  type Ports,
+  REPO_ROOT,
+  startPlatform,
+} from './platform';
+export { ACCOUNT_ID, BUCKET_NAME, functionArn, REGION, stateMachineArn, topicArn } from './resources';
+export type { Reconciled } from './routing/reconcile';
+export type { S3ObjectCreatedEvent } from './routing/s3-events';
+export type { FunctionSettings, LogSink } from './runtime/environment';
+export { LambdaInvocationError } from './runtime/errors';
+export { LAMBDA_VARIABLE_NAMES } from './runtime/functions';
+export type { LambdaRuntime } from './runtime/lambda-runtime';
+export { functionLogGroup, LogStore } from './servers/logs';
+export type { PublishedMessage } from './servers/sns';
+export type { ExecutionRecord, ExecutionStatus } from './servers/step-functions';
+export { startTestPlatform } from './testing';

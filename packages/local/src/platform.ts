@@ -7,31 +7,31 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_EXPECTED_STORES, knownValues, LOCAL_CREDENTIALS, localAdditions } from './env';
-import { gatewayListener } from './gateway';
-import { listen, type RunningServer } from './http';
 import { checkPortsFree } from './lifecycle/ports';
-import { type Reconciled, reconcile } from './lifecycle/reconcile';
 import { lockStateDir } from './lifecycle/state-lock';
-import { functionLogGroup, LogStore, logsApiListener } from './logs';
 import { BUCKET_NAME, IDEMPOTENCY_TABLE, REGION, SALES_TABLE, TOPIC_NAMES, topicArn } from './resources';
-import { API_ROUTES } from './routes';
+import { type Reconciled, reconcile } from './routing/reconcile';
+import { matchingMachines, S3_RULES, type S3Rule, Sequencer, toEventBridge } from './routing/s3-events';
+import { defaultSchedules, type Schedule, Scheduler } from './routing/scheduler';
 import type { LogSink } from './runtime/environment';
 import { resolveFunctions } from './runtime/functions';
 import { LambdaRuntime } from './runtime/lambda-runtime';
 import { readTerraform, type TerraformSettings } from './runtime/terraform';
-import { matchingMachines, S3_RULES, type S3Rule, Sequencer, toEventBridge } from './s3-events';
-import { defaultSchedules, type Schedule, Scheduler } from './scheduler';
-import { sfnApiListener } from './sfn-api';
-import { type PublishedMessage, SnsTopics, snsApiListener } from './sns';
+import { gatewayListener } from './servers/gateway';
+import { listen, type RunningServer } from './servers/http';
+import { functionLogGroup, LogStore, logsApiListener } from './servers/logs';
+import { API_ROUTES } from './servers/routes';
+import { sfnApiListener } from './servers/sfn-api';
+import { type PublishedMessage, SnsTopics, snsApiListener } from './servers/sns';
 import {
   type ExecutionRecord,
   type ExecutionStatus,
   machineNames,
   StepFunctions,
   templateVariables,
-} from './step-functions';
-import { type ObjectCreated, type Storage, startStorage } from './storage';
-import { ensureTables } from './tables';
+} from './servers/step-functions';
+import { type ObjectCreated, type Storage, startStorage } from './servers/storage';
+import { ensureTables } from './servers/tables';
 
 /** The repository root: the folder holding `functions/`, `state-machines/` and `sample-data/`. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

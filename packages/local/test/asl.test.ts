@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AslDefinition, fillTemplate, unsupportedFeatures, walkStates } from '../src/asl';
 import { functionNameOf } from '../src/resources';
-import { templateVariables } from '../src/step-functions';
+import { type AslDefinition, fillTemplate, unsupportedFeatures, walkStates } from '../src/servers/asl';
+import { templateVariables } from '../src/servers/step-functions';
 
 // The strings below hold templatefile() placeholders, not JavaScript templates.
 const $ = (name: string): string => `\${${name}}`;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../src';
-import { type CommandOutput, runCommand } from '../src/command';
+import { type CommandOutput, runCommand } from '../src/cli/command';
 
 const here = import.meta.dirname;
 const fixtures = join(here, 'fixtures');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronMatches, parseCron } from '../src/cron';
+import { cronMatches, parseCron } from '../src/routing/cron';
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRoutes, matchRoute, toHttpResponse } from '../src/gateway';
+import { compileRoutes, matchRoute, toHttpResponse } from '../src/servers/gateway';
 
 describe('matchRoute', () => {
   const routes = compileRoutes({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilterPattern, FilterPatternError } from '../src/log-filter';
+import { compileFilterPattern, FilterPatternError } from '../src/servers/log-filter';
 
 describe('filter patterns', () => {
   it('matches every term, one of the ?terms and none of the -terms, case-sensitively', () => {

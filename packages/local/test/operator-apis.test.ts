@@ -11,7 +11,7 @@ import {
 import { GetTopicAttributesCommand, ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, REPO_ROOT, startTestPlatform } from '../src';
-import { runLogsCommand } from '../src/logs-command';
+import { runLogsCommand } from '../src/cli/logs-command';
 import { AWS_CLI, aws, awsJson, TEST_CREDENTIALS } from './aws-cli';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { matchingMachines, Sequencer, toEventBridge } from '../src/s3-events';
+import { matchingMachines, Sequencer, toEventBridge } from '../src/routing/s3-events';
 
 const dir = mkdtempSync(join(tmpdir(), 'tillflow-seq-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
-import { decodeAwsChunked } from '../src/aws-chunked';
-import { type ArrivedRequest, sha256Hex, verifySignature } from '../src/sigv4';
+import { decodeAwsChunked } from '../src/servers/aws-chunked';
+import { type ArrivedRequest, sha256Hex, verifySignature } from '../src/servers/sigv4';
 
 // The example key pair and requests of the SigV4 documentation for S3 (signed on 2013-05-24 at midnight UTC): test
 // vectors computed by AWS, not by the signer the verifier uses.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary, type RunSummary, succeeded, uploadOutcome } from '../src/summary';
+import { formatSummary, type RunSummary, succeeded, uploadOutcome } from '../src/cli/summary';
 
 describe('uploadOutcome', () => {
   it("reads upload-processor's output", () => {

@@ -1,4 +1,4 @@
-import { listen } from '../http';
+import { listen } from '../servers/http';
 
 /**
  * Checks that every fixed port can be listened on, before the platform creates anything (the state folder, the

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { ACCOUNT_ID, REGION, resourceName } from '../resources';
+import type { TerraformSettings } from '../runtime/terraform';
 import { type CronExpression, cronMatches, parseCron } from './cron';
-import { ACCOUNT_ID, REGION, resourceName } from './resources';
-import type { TerraformSettings } from './runtime/terraform';
 
 /** A function invoked on a schedule, in the platform's `DAILY_ANALYSIS_TIMEZONE`. */
 export interface Schedule {

@@ -1,9 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LOCAL_CREDENTIALS } from './env';
+import { LOCAL_CREDENTIALS } from '../env';
+import { SettledSignal } from '../settled';
 import { PortInUseError } from './http';
-import { SettledSignal } from './settled';
 
 /** An object written to the bucket, as the storage process reports it (the key as stored: not URL-encoded). */
 export interface ObjectCreated {

@@ -4,9 +4,9 @@ import {
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { REGION } from '../resources';
+import { functionLogGroup } from '../servers/logs';
 import type { CommandOutput } from './command';
-import { functionLogGroup } from './logs';
-import { REGION } from './resources';
 
 /** What `tillflow logs --help` prints. */
 export const LOGS_USAGE = `Usage: tillflow logs <function> [options]      (npm start -- logs <function> [options])

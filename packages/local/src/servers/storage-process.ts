@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestListener } from 'node:http';
 import dynalite from 'dynalite';
 import S3rver, { type S3NotificationRecord } from 's3rver';
-import { LOCAL_CREDENTIALS } from './env';
+import { LOCAL_CREDENTIALS } from '../env';
 import { listen, type RunningServer } from './http';
 import type { ObjectCreated, StorageConfig, StorageMessage, StorageReply } from './storage';
 import { dynamoAuthentication, s3Authentication } from './storage-auth';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
+import { ACCOUNT_ID } from '../resources';
 import { readSignedBody } from './api-auth';
 import { send } from './http';
-import { ACCOUNT_ID } from './resources';
 
 /** A message published to a topic, as recorded in `<state>/sns/<topic name>.ndjson`. */
 export interface PublishedMessage {

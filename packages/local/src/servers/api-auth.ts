@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { LOCAL_CREDENTIALS } from './env';
+import { LOCAL_CREDENTIALS } from '../env';
 import { readBody } from './http';
 import { type Refusal, verifySignature } from './sigv4';
 

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StateMachine } from 'aws-local-stepfunctions';
-import { REGION } from './resources';
+import { REGION } from '../resources';
 
 /**
  * One event of an execution's history, as GetExecutionHistory returns it (`timestamp` in epoch milliseconds here;

@@ -13,10 +13,10 @@ import {
 } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
+import { ACCOUNT_ID, REGION, resourceName } from '../resources';
 import { readSignedBody } from './api-auth';
 import { send } from './http';
 import { compileFilterPattern, FilterPatternError, type MessageFilter } from './log-filter';
-import { ACCOUNT_ID, REGION, resourceName } from './resources';
 
 /**
  * `process-upload` → `/aws/lambda/tillflow-process-upload`: the log group of a function, named as

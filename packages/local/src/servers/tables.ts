@@ -5,7 +5,7 @@ import {
   type DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import { IDEMPOTENCY_TABLE, SALES_TABLE } from './resources';
+import { IDEMPOTENCY_TABLE, SALES_TABLE } from '../resources';
 
 /**
  * The tables as Terraform creates them: the sales table (PK, SK; GSI1 on GSI1PK/GSI1SK projecting everything) and the

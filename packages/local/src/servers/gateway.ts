@@ -3,9 +3,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ACCOUNT_ID } from '../resources';
+import type { LambdaRuntime } from '../runtime/lambda-runtime';
 import { BodyTooLargeError, readBody, send } from './http';
-import { ACCOUNT_ID } from './resources';
-import type { LambdaRuntime } from './runtime/lambda-runtime';
 
 /** API Gateway refuses request bodies above 10 MB. */
 const BODY_LIMIT_BYTES = 10 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { toEventBridge } from '../s3-events';
-import type { ExecutionRecord } from '../step-functions';
+import type { ExecutionRecord } from '../servers/step-functions';
+import { toEventBridge } from './s3-events';
 
 /** What reconciliation reads and starts. */
 export interface ReconcileInput {

@@ -2,10 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dayStatusKey, parseUploadKey } from '@tillflow/core';
-import type { Platform } from './platform';
-import { TOPIC_NAMES } from './resources';
+import type { Platform } from '../platform';
+import { TOPIC_NAMES } from '../resources';
+import type { ExecutionRecord } from '../servers/step-functions';
 import type { UploadResult } from './sample-upload';
-import type { ExecutionRecord } from './step-functions';
 
 /** What an upload-processor execution says of its file: its final state's output (`Processed` or `FileRejected`). */
 export interface UploadOutcome {

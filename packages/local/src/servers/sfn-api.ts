@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
-import type { HistoryEvent } from './execution-history';
 import { readSignedBody } from './api-auth';
+import type { HistoryEvent } from './execution-history';
 import { send } from './http';
 import { type ExecutionRecord, SfnApiError, type StateMachineDescription, type StepFunctions } from './step-functions';
 

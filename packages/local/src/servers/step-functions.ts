@@ -11,13 +11,13 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StateMachine as LocalStateMachine, RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ACCOUNT_ID, functionArn, functionNameOf, REGION, resourceName, stateMachineArn } from '../resources';
+import { LambdaInvocationError } from '../runtime/errors';
+import type { LambdaRuntime } from '../runtime/lambda-runtime';
+import { SettledSignal } from '../settled';
 import { type AslDefinition, type FoundState, fillTemplate, type Json, unsupportedFeatures, walkStates } from './asl';
 import { ExecutionHistory, type HistoryEvent, readHistory } from './execution-history';
 import { installPromiseWithResolvers } from './polyfills';
-import { ACCOUNT_ID, functionArn, functionNameOf, REGION, resourceName, stateMachineArn } from './resources';
-import { LambdaInvocationError } from './runtime/errors';
-import type { LambdaRuntime } from './runtime/lambda-runtime';
-import { SettledSignal } from './settled';
 
 /** Step Functions caps the data a state passes on (and an execution's input) at 256 KB. */
 const PAYLOAD_LIMIT_BYTES = 256 * 1024;

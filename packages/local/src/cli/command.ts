@@ -3,13 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DEFAULT_EXPECTED_STORES } from './env';
-import { PortInUseError } from './http';
-import { StateDirInUseError } from './lifecycle/state-lock';
+import { DEFAULT_EXPECTED_STORES } from '../env';
+import { StateDirInUseError } from '../lifecycle/state-lock';
+import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from '../platform';
+import { PortInUseError } from '../servers/http';
+import type { ExecutionRecord } from '../servers/step-functions';
 import { runLogsCommand } from './logs-command';
-import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from './platform';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
-import type { ExecutionRecord } from './step-functions';
 import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
 
 /** The `tillflow` command's options, from flags over environment variables over defaults. */

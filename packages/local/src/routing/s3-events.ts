@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ACCOUNT_ID, REGION } from './resources';
-import type { ObjectCreated } from './storage';
+import { ACCOUNT_ID, REGION } from '../resources';
+import type { ObjectCreated } from '../servers/storage';
 
 /** The EventBridge event S3 sends for a created object, as a Step Functions execution receives it for input. */
 export interface S3ObjectCreatedEvent {
