@@ -8,10 +8,10 @@ const run = promisify(execFile);
 
 /**
  * The AWS CLI v2 the operator tests run: `AWS_CLI` when set, else Debian's /usr/bin/aws or the installer's
- * /usr/local/bin/aws (a pip-installed v1 earlier in PATH is not what operators use). Undefined when there is none:
- * the tests that need it are skipped.
+ * /usr/local/bin/aws (a pip-installed v1 earlier in PATH is not what operators use). Without one the tests fail,
+ * saying how to install it: they are never skipped.
  */
-export const AWS_CLI: string | undefined =
+const AWS_CLI: string | undefined =
   process.env.AWS_CLI ?? ['/usr/bin/aws', '/usr/local/bin/aws'].find((path) => existsSync(path));
 
 /** An empty configuration, so that nothing of the machine's own AWS setup (profiles, regions, pagers) applies. */
@@ -34,7 +34,9 @@ const env = {
  * resolves with its stdout; rejects with the CLI's stderr in the message when it exits non-zero.
  */
 export async function aws(endpoint: string, ...args: string[]): Promise<string> {
-  if (!AWS_CLI) throw new Error('no AWS CLI v2 on this machine (set AWS_CLI)');
+  if (!AWS_CLI) {
+    throw new Error('no AWS CLI v2 at /usr/bin/aws: .ci/run installs it (apt-get install -y awscli), or set AWS_CLI');
+  }
   try {
     const { stdout } = await run(AWS_CLI, [...args, '--endpoint-url', endpoint, '--cli-read-timeout', '10'], {
       env,

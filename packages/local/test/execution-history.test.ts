@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetExecutionHistoryCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogStore, type Platform, startTestPlatform } from '../src';
-import { AWS_CLI, awsJson, TEST_CREDENTIALS } from './aws-cli';
+import { awsJson, TEST_CREDENTIALS } from './aws-cli';
 
 /**
  * Histories and StopExecution on the fixture state machines (a Retry through lambda:invoke, Parallel and Map, a
@@ -69,49 +69,46 @@ describe('execution history', () => {
     sfn.destroy();
   });
 
-  it.skipIf(!AWS_CLI)(
-    'stops a running execution with aws stepfunctions stop-execution: ABORTED, its Task result ignored',
-    async () => {
-      const { executionArn } = platform.startExecution('slow', {}, 'to-stop');
-      await new Promise((r) => setTimeout(r, 300));
-      const stopped = await awsJson<{ stopDate: string }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'stop-execution',
-        '--execution-arn',
-        executionArn,
-        '--error',
-        'Operator.Stopped',
-        '--cause',
-        'stopped by hand',
-      );
-      expect(Number.isNaN(Date.parse(stopped.stopDate))).toBe(false);
-      const described = await awsJson<{ status: string; error: string; cause: string }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'describe-execution',
-        '--execution-arn',
-        executionArn,
-      );
-      expect(described).toMatchObject({ status: 'ABORTED', error: 'Operator.Stopped', cause: 'stopped by hand' });
-      // The slow function runs on for its 3 seconds; what it returns changes nothing.
-      await new Promise((r) => setTimeout(r, 3200));
-      await platform.waitForIdle();
-      expect(platform.describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'Operator.Stopped' });
-      const { events } = await awsJson<{ events: HistoryEvent[] }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'get-execution-history',
-        '--execution-arn',
-        executionArn,
-      );
-      expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ExecutionAborted']);
-      expect(events.at(-1)?.executionAbortedEventDetails).toEqual({
-        error: 'Operator.Stopped',
-        cause: 'stopped by hand',
-      });
-    },
-  );
+  it('stops a running execution with aws stepfunctions stop-execution: ABORTED, its Task result ignored', async () => {
+    const { executionArn } = platform.startExecution('slow', {}, 'to-stop');
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = await awsJson<{ stopDate: string }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'stop-execution',
+      '--execution-arn',
+      executionArn,
+      '--error',
+      'Operator.Stopped',
+      '--cause',
+      'stopped by hand',
+    );
+    expect(Number.isNaN(Date.parse(stopped.stopDate))).toBe(false);
+    const described = await awsJson<{ status: string; error: string; cause: string }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'describe-execution',
+      '--execution-arn',
+      executionArn,
+    );
+    expect(described).toMatchObject({ status: 'ABORTED', error: 'Operator.Stopped', cause: 'stopped by hand' });
+    // The slow function runs on for its 3 seconds; what it returns changes nothing.
+    await new Promise((r) => setTimeout(r, 3200));
+    await platform.waitForIdle();
+    expect(platform.describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'Operator.Stopped' });
+    const { events } = await awsJson<{ events: HistoryEvent[] }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'get-execution-history',
+      '--execution-arn',
+      executionArn,
+    );
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ExecutionAborted']);
+    expect(events.at(-1)?.executionAbortedEventDetails).toEqual({
+      error: 'Operator.Stopped',
+      cause: 'stopped by hand',
+    });
+  });
 
   it('answers StopExecution on an ended execution with its stop date, and on an unknown one with an error', async () => {
     const { executionArn } = platform.startExecution('child', { name: 'x' }, 'ended-before-stop');

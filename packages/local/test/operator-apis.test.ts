@@ -12,7 +12,7 @@ import { GetTopicAttributesCommand, ListSubscriptionsCommand, ListTopicsCommand,
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, REPO_ROOT, startTestPlatform } from '../src';
 import { runLogsCommand } from '../src/cli/logs-command';
-import { AWS_CLI, aws, awsJson, TEST_CREDENTIALS } from './aws-cli';
+import { aws, awsJson, TEST_CREDENTIALS } from './aws-cli';
 
 /**
  * An operator's view of the local platform, the real workflows running: `aws stepfunctions`, `aws sns` and
@@ -68,7 +68,7 @@ describe('Step Functions for an operator', () => {
     sfn.destroy();
   });
 
-  it.skipIf(!AWS_CLI)('answers aws stepfunctions list-state-machines and describe-state-machine', async () => {
+  it('answers aws stepfunctions list-state-machines and describe-state-machine', async () => {
     const listed = await awsJson<{ stateMachines: { name: string; creationDate: string }[] }>(
       platform.endpoints.sfn,
       'stepfunctions',
@@ -96,126 +96,120 @@ describe('Step Functions for an operator', () => {
     ).rejects.toThrow(/StateMachineDoesNotExist/);
   });
 
-  it.skipIf(!AWS_CLI)(
-    'shows the history of an uploaded file’s execution: every Task in order, each function call and its result',
-    async () => {
-      await uploadViaApi('store_0002_2025-10-28.json');
-      await platform.waitForIdle();
-      const [run] = platform.executions({ machine: 'upload-processor' });
-      expect(run?.status).toBe('SUCCEEDED');
-      const arn = run?.executionArn as string;
+  it('shows the history of an uploaded file’s execution: every Task in order, each function call and its result', async () => {
+    await uploadViaApi('store_0002_2025-10-28.json');
+    await platform.waitForIdle();
+    const [run] = platform.executions({ machine: 'upload-processor' });
+    expect(run?.status).toBe('SUCCEEDED');
+    const arn = run?.executionArn as string;
 
-      const { events } = await awsJson<{ events: HistoryEvent[] }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'get-execution-history',
-        '--execution-arn',
-        arn,
-      );
-      const entered = events
-        .filter((e) => e.type === 'TaskStateEntered')
-        .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-      expect(entered).toEqual(['ProcessUpload', 'CalculateMetrics', 'WriteMetrics', 'CheckAllStores']);
-      expect(events[0]).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted' });
-      expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
-      expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
-      // A Lambda ARN as Resource shows as AWS shows it: LambdaFunctionScheduled, Started, Succeeded.
-      const processUpload = events.slice(1, 6).map((e) => e.type);
-      expect(processUpload).toEqual([
-        'TaskStateEntered',
-        'LambdaFunctionScheduled',
-        'LambdaFunctionStarted',
-        'LambdaFunctionSucceeded',
-        'TaskStateExited',
-      ]);
-      const scheduled = events[2]?.lambdaFunctionScheduledEventDetails as { resource: string; input: string };
-      expect(scheduled.resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:tillflow-process-upload');
-      expect(JSON.parse(scheduled.input)).toMatchObject({ key: 'uploads/store_0002_2025-10-28.json' });
-      expect(events.map((e) => e.type)).toContain('ChoiceStateEntered');
-      expect(Date.parse(String(events[0]?.timestamp))).toBeGreaterThan(Date.parse(run?.startDate ?? '') - 1000);
+    const { events } = await awsJson<{ events: HistoryEvent[] }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'get-execution-history',
+      '--execution-arn',
+      arn,
+    );
+    const entered = events
+      .filter((e) => e.type === 'TaskStateEntered')
+      .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+    expect(entered).toEqual(['ProcessUpload', 'CalculateMetrics', 'WriteMetrics', 'CheckAllStores']);
+    expect(events[0]).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted' });
+    expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    // A Lambda ARN as Resource shows as AWS shows it: LambdaFunctionScheduled, Started, Succeeded.
+    const processUpload = events.slice(1, 6).map((e) => e.type);
+    expect(processUpload).toEqual([
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+    ]);
+    const scheduled = events[2]?.lambdaFunctionScheduledEventDetails as { resource: string; input: string };
+    expect(scheduled.resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:tillflow-process-upload');
+    expect(JSON.parse(scheduled.input)).toMatchObject({ key: 'uploads/store_0002_2025-10-28.json' });
+    expect(events.map((e) => e.type)).toContain('ChoiceStateEntered');
+    expect(Date.parse(String(events[0]?.timestamp))).toBeGreaterThan(Date.parse(run?.startDate ?? '') - 1000);
 
-      // Newest first, a page at a time (the CLI follows the tokens).
-      const reversed = await awsJson<{ events: HistoryEvent[] }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'get-execution-history',
-        '--execution-arn',
-        arn,
-        '--reverse-order',
-        '--page-size',
-        '3',
-      );
-      expect(reversed.events.map((e) => e.id)).toEqual(events.map((e) => e.id).reverse());
+    // Newest first, a page at a time (the CLI follows the tokens).
+    const reversed = await awsJson<{ events: HistoryEvent[] }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'get-execution-history',
+      '--execution-arn',
+      arn,
+      '--reverse-order',
+      '--page-size',
+      '3',
+    );
+    expect(reversed.events.map((e) => e.id)).toEqual(events.map((e) => e.id).reverse());
 
-      const sfn = new SFNClient({ region, endpoint: platform.endpoints.sfn, credentials: TEST_CREDENTIALS });
-      const first = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 2 }));
-      expect(first.events?.map((e) => e.id)).toEqual([1, 2]);
-      const second = await sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 2, nextToken: first.nextToken }),
-      );
-      expect(second.events?.map((e) => e.id)).toEqual([3, 4]);
-      sfn.destroy();
-    },
-  );
+    const sfn = new SFNClient({ region, endpoint: platform.endpoints.sfn, credentials: TEST_CREDENTIALS });
+    const first = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 2 }));
+    expect(first.events?.map((e) => e.id)).toEqual([1, 2]);
+    const second = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 2, nextToken: first.nextToken }),
+    );
+    expect(second.events?.map((e) => e.id)).toEqual([3, 4]);
+    sfn.destroy();
+  });
 
-  it.skipIf(!AWS_CLI)(
-    'starts, describes and lists an execution; a failed one shows the error in its history',
-    async () => {
-      const started = await awsJson<{ executionArn: string }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'start-execution',
-        '--state-machine-arn',
-        UPLOAD_PROCESSOR,
-        '--name',
-        'operator-missing-file',
-        '--input',
-        JSON.stringify({
-          detail: {
-            bucket: { name: platform.bucket },
-            object: { key: 'uploads/store_0009_2025-10-28.json', etag: 'none', size: 10, sequencer: '01' },
-          },
-        }),
-      );
-      await platform.waitForIdle();
-      const described = await awsJson<{ status: string; error: string; name: string }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'describe-execution',
-        '--execution-arn',
-        started.executionArn,
-      );
-      expect(described).toMatchObject({ status: 'FAILED', name: 'operator-missing-file' });
-      const listed = await awsJson<{ executions: { name: string; status: string }[] }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'list-executions',
-        '--state-machine-arn',
-        UPLOAD_PROCESSOR,
-        '--status-filter',
-        'FAILED',
-      );
-      expect(listed.executions.map((e) => e.name)).toContain('operator-missing-file');
-      const { events } = await awsJson<{ events: HistoryEvent[] }>(
-        platform.endpoints.sfn,
-        'stepfunctions',
-        'get-execution-history',
-        '--execution-arn',
-        started.executionArn,
-      );
-      const types = events.map((e) => e.type);
-      expect(types).toContain('LambdaFunctionFailed');
-      // Caught: the alert is sent, then the Fail state ends the execution.
-      const entered = events
-        .filter((e) => e.type.endsWith('StateEntered'))
-        .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-      expect(entered).toEqual(['ProcessUpload', 'NotifyFailure', 'UploadFailed']);
-      expect(events.at(-1)).toMatchObject({
-        type: 'ExecutionFailed',
-        executionFailedEventDetails: { error: described.error },
-      });
-    },
-  );
+  it('starts, describes and lists an execution; a failed one shows the error in its history', async () => {
+    const started = await awsJson<{ executionArn: string }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'start-execution',
+      '--state-machine-arn',
+      UPLOAD_PROCESSOR,
+      '--name',
+      'operator-missing-file',
+      '--input',
+      JSON.stringify({
+        detail: {
+          bucket: { name: platform.bucket },
+          object: { key: 'uploads/store_0009_2025-10-28.json', etag: 'none', size: 10, sequencer: '01' },
+        },
+      }),
+    );
+    await platform.waitForIdle();
+    const described = await awsJson<{ status: string; error: string; name: string }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'describe-execution',
+      '--execution-arn',
+      started.executionArn,
+    );
+    expect(described).toMatchObject({ status: 'FAILED', name: 'operator-missing-file' });
+    const listed = await awsJson<{ executions: { name: string; status: string }[] }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'list-executions',
+      '--state-machine-arn',
+      UPLOAD_PROCESSOR,
+      '--status-filter',
+      'FAILED',
+    );
+    expect(listed.executions.map((e) => e.name)).toContain('operator-missing-file');
+    const { events } = await awsJson<{ events: HistoryEvent[] }>(
+      platform.endpoints.sfn,
+      'stepfunctions',
+      'get-execution-history',
+      '--execution-arn',
+      started.executionArn,
+    );
+    const types = events.map((e) => e.type);
+    expect(types).toContain('LambdaFunctionFailed');
+    // Caught: the alert is sent, then the Fail state ends the execution.
+    const entered = events
+      .filter((e) => e.type.endsWith('StateEntered'))
+      .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+    expect(entered).toEqual(['ProcessUpload', 'NotifyFailure', 'UploadFailed']);
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: described.error },
+    });
+  });
 });
 
 describe('SNS for an operator', () => {
@@ -237,7 +231,7 @@ describe('SNS for an operator', () => {
     sns.destroy();
   });
 
-  it.skipIf(!AWS_CLI)('answers aws sns list-topics, list-subscriptions and get-topic-attributes', async () => {
+  it('answers aws sns list-topics, list-subscriptions and get-topic-attributes', async () => {
     const topics = await awsJson<{ Topics: { TopicArn: string }[] }>(platform.endpoints.sns, 'sns', 'list-topics');
     expect(topics.Topics.map((t) => t.TopicArn)).toContain(alerts);
     const subscriptions = await awsJson<{ Subscriptions: unknown[] }>(
@@ -288,7 +282,7 @@ describe('CloudWatch Logs for an operator', () => {
     expect(platform.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).toBe(platform.endpoints.logs);
   });
 
-  it.skipIf(!AWS_CLI)('answers aws logs describe-log-groups, describe-log-streams and filter-log-events', async () => {
+  it('answers aws logs describe-log-groups, describe-log-streams and filter-log-events', async () => {
     const groups = await awsJson<{ logGroups: { logGroupName: string; arn: string }[] }>(
       platform.endpoints.logs,
       'logs',
@@ -357,7 +351,7 @@ describe('CloudWatch Logs for an operator', () => {
     ).rejects.toThrow(/ResourceNotFoundException/);
   });
 
-  it.skipIf(!AWS_CLI)('answers aws logs get-log-events and tail', async () => {
+  it('answers aws logs get-log-events and tail', async () => {
     const newest = await awsJson<{ events: { message: string }[]; nextForwardToken: string }>(
       platform.endpoints.logs,
       'logs',

@@ -1,19 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { LOCAL_CREDENTIALS } from '../env';
 import { readBody } from './http';
-import { type Refusal, verifySignature } from './sigv4';
+import { JSON_PROTOCOL_REFUSALS, type Refusal, verifySignature } from './sigv4';
 
-/** The error codes AWS's JSON services (Step Functions, CloudWatch Logs) answer an unsigned or mis-signed call with. */
-const JSON_REFUSALS: Record<Refusal, string> = {
-  missing: 'MissingAuthenticationTokenException',
-  malformed: 'IncompleteSignatureException',
-  'unknown-key': 'UnrecognizedClientException',
-  mismatch: 'InvalidSignatureException',
-  skewed: 'InvalidSignatureException',
-  expired: 'InvalidSignatureException',
-};
-
-/** The same for the query (XML) services, SNS among them. */
+/** The error codes of the query (XML) services, SNS among them, answered as 403s. */
 const QUERY_REFUSALS: Record<Refusal, string> = {
   missing: 'MissingAuthenticationToken',
   malformed: 'IncompleteSignature',
@@ -39,7 +29,7 @@ export async function readSignedBody(
     { service: api.service, credentials: LOCAL_CREDENTIALS, uriEscapePath: true },
   );
   if (!verification.ok) {
-    const codes = api.protocol === 'json' ? JSON_REFUSALS : QUERY_REFUSALS;
+    const codes = api.protocol === 'json' ? JSON_PROTOCOL_REFUSALS : QUERY_REFUSALS;
     throw api.refuse(codes[verification.refusal], verification.message);
   }
   return body;

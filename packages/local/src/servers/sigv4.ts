@@ -37,6 +37,18 @@ export type Refusal =
   | 'skewed' // an Authorization header dated more than 15 minutes away
   | 'expired'; // a presigned URL past its X-Amz-Expires, or dated in the future
 
+/**
+ * The error codes AWS's JSON services (DynamoDB, Step Functions, CloudWatch Logs) answer each refusal with, as 400s.
+ */
+export const JSON_PROTOCOL_REFUSALS: Readonly<Record<Refusal, string>> = {
+  missing: 'MissingAuthenticationTokenException',
+  malformed: 'IncompleteSignatureException',
+  'unknown-key': 'UnrecognizedClientException',
+  mismatch: 'InvalidSignatureException',
+  skewed: 'InvalidSignatureException',
+  expired: 'InvalidSignatureException',
+};
+
 /** What signed the request, for what follows the signature (the chunks of an aws-chunked body). */
 export interface SigningContext {
   form: 'header' | 'query';

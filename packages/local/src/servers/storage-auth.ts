@@ -20,7 +20,14 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { decodeAwsChunked, STREAMING_PAYLOADS } from './aws-chunked';
-import { type Credentials, QUERY_AUTH_PARAMETERS, type Refusal, sha256Hex, verifySignature } from './sigv4';
+import {
+  type Credentials,
+  JSON_PROTOCOL_REFUSALS,
+  QUERY_AUTH_PARAMETERS,
+  type Refusal,
+  sha256Hex,
+  verifySignature,
+} from './sigv4';
 
 /** The part of a Koa context (s3rver's) this module reads and changes. */
 export interface KoaContext {
@@ -53,16 +60,6 @@ const S3_REFUSALS: Record<Refusal, [number, string]> = {
   mismatch: [403, 'SignatureDoesNotMatch'],
   skewed: [403, 'RequestTimeTooSkewed'],
   expired: [403, 'AccessDenied'],
-};
-
-/** DynamoDB's answer to each refusal (all 400, as DynamoDB answers them). */
-const DYNAMODB_REFUSALS: Record<Refusal, string> = {
-  missing: 'MissingAuthenticationTokenException',
-  malformed: 'IncompleteSignatureException',
-  'unknown-key': 'UnrecognizedClientException',
-  mismatch: 'InvalidSignatureException',
-  skewed: 'InvalidSignatureException',
-  expired: 'InvalidSignatureException',
 };
 
 /** Headers of the signature and of the aws-chunked framing, which s3rver must not see (it would store some). */
@@ -190,7 +187,7 @@ export function dynamoAuthentication(listener: RequestListener, credentials: Cre
         { service: 'dynamodb', credentials, uriEscapePath: true },
       );
       if (!verification.ok) {
-        const type = DYNAMODB_REFUSALS[verification.refusal];
+        const type = JSON_PROTOCOL_REFUSALS[verification.refusal];
         const message =
           verification.refusal === 'missing'
             ? 'Request is missing Authentication Token'
