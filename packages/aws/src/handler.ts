@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { Context } from 'aws-lambda';
+import type { Static, TObject, TProperties } from 'typebox';
 import { readConfig } from './config';
 import { toWorkflowError } from './errors';
 import type { Idempotency } from './idempotency';

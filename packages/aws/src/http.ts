@@ -1,6 +1,6 @@
-import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import { TillflowError, ValidationError } from '@tillflow/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Static, TObject, TProperties } from 'typebox';
 import { defineHandler, type HandlerContext, type HandlerOptions, type LambdaHandler } from './handler';
 
 /** A JSON answer: status and body. */

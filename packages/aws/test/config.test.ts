@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { ConfigError, TransientError, ValidationError } from '@tillflow/core';
+import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { Env, readConfig } from '../src/config';
 import { toWorkflowError } from '../src/errors';

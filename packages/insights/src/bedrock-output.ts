@@ -1,6 +1,7 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { TillflowError } from '@tillflow/core';
+import type { Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import * as Type from 'typebox/type';
 import { InsightScope, Priority, RecommendationCategory } from './insights.schema';
 
 /** One recommendation as the model writes it; ids, facts and the date are added by us, never taken from the model. */
@@ -24,7 +25,7 @@ export const ModelOutput = Type.Object({
 });
 export type ModelOutput = Static<typeof ModelOutput>;
 
-const checkOutput = TypeCompiler.Compile(ModelOutput);
+const checkOutput = Compile(ModelOutput);
 
 /** The model's answer could not be used as a whole (not JSON, wrong shape, cut off). Not retried: it would repeat. */
 export class ModelOutputError extends TillflowError {
@@ -54,7 +55,10 @@ export function parseModelOutput(text: string): ModelOutput {
     throw new ModelOutputError(`the answer is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!checkOutput.Check(value)) {
-    const problems = [...checkOutput.Errors(value)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+    const problems = checkOutput
+      .Errors(value)
+      .slice(0, 3)
+      .map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new ModelOutputError(`the answer does not match the schema: ${problems.join('; ')}`);
   }
   return value;
