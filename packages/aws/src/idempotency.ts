@@ -1,4 +1,4 @@
-import { TillflowError } from '@tillflow/core';
+import { ConfigError } from '@tillflow/core';
 import type { Context } from 'aws-lambda';
 import { dynamoClient } from './clients/dynamodb';
 import { once } from './once';
@@ -27,8 +27,7 @@ export function idempotentBy(eventKey: string, options: { expiresAfterSeconds?: 
   return {
     wrap<E, R>(name: string, run: Run<E, R>): Run<E, R> {
       const tableName = process.env.IDEMPOTENCY_TABLE;
-      if (!tableName)
-        throw new TillflowError('CONFIG_ERROR', 'IDEMPOTENCY_TABLE: is required by an idempotent handler');
+      if (!tableName) throw new ConfigError('IDEMPOTENCY_TABLE: is required by an idempotent handler');
       const idempotent = once(async () => {
         const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }, client] = await Promise.all([
           import('@aws-lambda-powertools/idempotency'),

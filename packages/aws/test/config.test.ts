@@ -1,8 +1,7 @@
-import { ConfigError, TransientError, ValidationError } from '@tillflow/core';
+import { ConfigError } from '@tillflow/core';
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { Env, readConfig } from '../src/config';
-import { toWorkflowError } from '../src/errors';
 
 describe('readConfig', () => {
   it('reads typed values, lists and defaults', () => {
@@ -37,23 +36,5 @@ describe('readConfig', () => {
       ),
     ).toThrow(/UPLOAD_URL_EXPIRES_SECONDS.*7200/);
     expect(() => readConfig({ N: Type.Integer() }, { N: 'ten' })).toThrow(/N:/);
-  });
-});
-
-describe('toWorkflowError', () => {
-  function awsError(name: string, status: number): Error {
-    return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
-  }
-
-  it('turns throttling and 5xx into TransientError, which the workflows retry', () => {
-    expect(toWorkflowError(awsError('ProvisionedThroughputExceededException', 400))).toBeInstanceOf(TransientError);
-    expect(toWorkflowError(awsError('SlowDown', 503)).name).toBe('TransientError');
-    expect(toWorkflowError(awsError('SomethingOdd', 500)).name).toBe('TransientError');
-  });
-
-  it('keeps Tillflow errors and other client errors as they are', () => {
-    const validation = new ValidationError('bad');
-    expect(toWorkflowError(validation)).toBe(validation);
-    expect(toWorkflowError(awsError('AccessDenied', 403)).name).toBe('AccessDenied');
   });
 });

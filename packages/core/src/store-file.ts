@@ -27,7 +27,9 @@ export interface ValidatedFile {
 }
 
 /** A file that cannot be taken at all (unreadable, empty, too large, misnamed): it is rejected whole, with `message`. */
-export class RejectedFileError extends ValidationError {}
+export class RejectedFileError extends ValidationError {
+  override readonly name = 'RejectedFileError' as const;
+}
 
 /** Upper bound on a store file's size; a store-day of a large store is a few MB. */
 export const MAX_STORE_FILE_BYTES = 64 * 1024 * 1024;

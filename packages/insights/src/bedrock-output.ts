@@ -29,6 +29,7 @@ const checkOutput = Compile(ModelOutput);
 
 /** The model's answer could not be used as a whole (not JSON, wrong shape, cut off). Not retried: it would repeat. */
 export class ModelOutputError extends TillflowError {
+  override readonly name = 'ModelOutputError' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super('MODEL_OUTPUT_INVALID', message, options);
   }
