@@ -392,35 +392,40 @@ async function eventSchema(fn: string): Promise<TSchema> {
 }
 
 describe('step contracts: each Task builds an event its function accepts', () => {
-  it.each(machines.map((m) => [m.name, m.machine] as const))('%s', async (name, machine) => {
-    const inputs = INPUTS[name];
-    expect(inputs, `no sample execution input for ${name}: add one to INPUTS`).toBeDefined();
-    const invocations: Invocation[] = [];
-    for (const input of inputs ?? []) walk(machine, input, name, invocations);
+  it.each(machines.map((m) => [m.name, m.machine] as const))(
+    '%s',
+    async (name, machine) => {
+      const inputs = INPUTS[name];
+      expect(inputs, `no sample execution input for ${name}: add one to INPUTS`).toBeDefined();
+      const invocations: Invocation[] = [];
+      for (const input of inputs ?? []) walk(machine, input, name, invocations);
 
-    // Every Task of ours is reached, so none escapes the check.
-    const tasks = Object.entries(machine.States).flatMap(([state, s]) =>
-      s.Type === 'Parallel'
-        ? ((s.Branches ?? []) as unknown as Machine[]).flatMap((b) => Object.entries(b.States))
-        : [[state, s] as const],
-    );
-    for (const [state, s] of tasks) {
-      if (s.Type === 'Task' && targetFunction(s)) {
-        expect(
-          invocations.some((i) => i.path.endsWith(` > ${state}`)),
-          `${state} is never reached`,
-        ).toBe(true);
+      // Every Task of ours is reached, so none escapes the check.
+      const tasks = Object.entries(machine.States).flatMap(([state, s]) =>
+        s.Type === 'Parallel'
+          ? ((s.Branches ?? []) as unknown as Machine[]).flatMap((b) => Object.entries(b.States))
+          : [[state, s] as const],
+      );
+      for (const [state, s] of tasks) {
+        if (s.Type === 'Task' && targetFunction(s)) {
+          expect(
+            invocations.some((i) => i.path.endsWith(` > ${state}`)),
+            `${state} is never reached`,
+          ).toBe(true);
+        }
       }
-    }
 
-    const problems: string[] = [];
-    for (const { path, fn, event } of invocations) {
-      const check = Compile(await eventSchema(fn));
-      if (!check.Check(event)) {
-        const errors = check.Errors(event).map((e) => `event${e.instancePath.replaceAll('/', '.')}: ${e.message}`);
-        problems.push(`${path} (${fn}): ${errors.join('; ')}`);
+      const problems: string[] = [];
+      for (const { path, fn, event } of invocations) {
+        const check = Compile(await eventSchema(fn));
+        if (!check.Check(event)) {
+          const errors = check.Errors(event).map((e) => `event${e.instancePath.replaceAll('/', '.')}: ${e.message}`);
+          problems.push(`${path} (${fn}): ${errors.join('; ')}`);
+        }
       }
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+      // Importing each function's event module (and @tillflow/aws behind it) takes seconds on a loaded machine.
+    },
+    60_000,
+  );
 });
