@@ -1,5 +1,6 @@
-import { analyseFacts, analysisCorrelationId, defineHandler, Env, type FactsRef } from '@tillflow/aws';
+import { analyseFacts, analysisCorrelationId, defineHandler, Env } from '@tillflow/aws';
 import { analyzeTrends } from '@tillflow/insights';
+import { TrendsEvent } from './event';
 import { type TrendStepResult, trendStepResult } from './trend-step';
 
 /**
@@ -10,9 +11,10 @@ export const handler = defineHandler(
   {
     name: 'analyze-trends',
     config: { BUCKET_NAME: Env.BUCKET_NAME },
+    event: TrendsEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event: FactsRef, { config, logger }): Promise<TrendStepResult> => {
+  async (event, { config, logger }): Promise<TrendStepResult> => {
     const { key, items } = await analyseFacts(config.BUCKET_NAME, event, 'trends.json', analyzeTrends);
     const result = trendStepResult(key, items);
     logger.info('trends analysed', { count: result.count, ...result.directions });

@@ -6,16 +6,7 @@ import {
   requestReanalysis,
   startDailyAnalysis,
 } from '@tillflow/aws';
-
-export interface CheckStoresEvent {
-  storeId: string;
-  date: string;
-  sourceKey: string;
-  etag: string;
-  /** The upload replaced figures of an earlier version of the same store-day (a corrected re-upload). */
-  replaced: boolean;
-  eventTime: string;
-}
+import type { CheckStoresEvent } from './event';
 
 export interface CheckResult {
   date: string;

@@ -1,5 +1,6 @@
 import { defineHandler, Env, idempotentBy } from '@tillflow/aws';
-import { type CheckResult, type CheckStoresEvent, checkAllStores } from './check';
+import { type CheckResult, checkAllStores } from './check';
+import { CheckStoresEvent } from './event';
 
 /**
  * Records the store as reported for the date and, once every expected store has reported, claims the day's analysis
@@ -14,10 +15,11 @@ export const handler = defineHandler(
       EXPECTED_STORES: Env.EXPECTED_STORES,
       DAILY_ANALYSIS_STATE_MACHINE_ARN: Env.DAILY_ANALYSIS_STATE_MACHINE_ARN,
     },
-    correlationId: (e: CheckStoresEvent) => `${e.sourceKey}#${e.etag}`,
+    event: CheckStoresEvent,
+    correlationId: (e) => `${e.sourceKey}#${e.etag}`,
     idempotency: idempotentBy('[sourceKey, etag]'),
   },
-  async (event: CheckStoresEvent, { config, logger }): Promise<CheckResult> => {
+  async (event, { config, logger }): Promise<CheckResult> => {
     const result = await checkAllStores(
       event,
       config.SALES_TABLE,

@@ -1,8 +1,8 @@
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValidationError } from '@tillflow/core';
 import { DailyInsights } from '@tillflow/insights';
+import { Compile } from 'typebox/compile';
 
-const checkInsights = TypeCompiler.Compile(DailyInsights);
+const checkInsights = Compile(DailyInsights);
 
 /** How many insights of each kind the day's item holds. */
 export interface InsightCounts {
@@ -19,8 +19,10 @@ export interface InsightCounts {
  */
 export function combineInsights(insights: unknown): DailyInsights {
   if (!checkInsights.Check(insights)) {
-    const first = checkInsights.Errors(insights).First();
-    throw new ValidationError(`the insights are not valid: ${first?.path || '(root)'} ${first?.message ?? ''}`.trim());
+    const first = checkInsights.Errors(insights)[0];
+    throw new ValidationError(
+      `the insights are not valid: ${first?.instancePath || '(root)'} ${first?.message ?? ''}`.trim(),
+    );
   }
   return {
     ...insights,

@@ -1,9 +1,6 @@
-import { type AnalysisRef, analysisCorrelationId, defineHandler, Env, getJson, putDailyInsights } from '@tillflow/aws';
+import { analysisCorrelationId, defineHandler, Env, getJson, putDailyInsights } from '@tillflow/aws';
 import { combineInsights, countInsights, type InsightCounts } from './combine';
-
-export interface CombineInsightsEvent extends AnalysisRef {
-  insightsKey: string;
-}
+import { CombineInsightsEvent } from './event';
 
 /**
  * Stores the day's anomalies, trends and recommendations as its one insights item (`INSIGHTS` / `DATE#<date>`),
@@ -13,9 +10,10 @@ export const handler = defineHandler(
   {
     name: 'combine-insights',
     config: { SALES_TABLE: Env.SALES_TABLE, BUCKET_NAME: Env.BUCKET_NAME },
+    event: CombineInsightsEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event: CombineInsightsEvent, { config, logger }): Promise<InsightCounts & { written: boolean }> => {
+  async (event, { config, logger }): Promise<InsightCounts & { written: boolean }> => {
     const insights = combineInsights(await getJson(config.BUCKET_NAME, event.insightsKey));
     const written = await putDailyInsights(config.SALES_TABLE, insights, event.revision);
     const counts = countInsights(insights);

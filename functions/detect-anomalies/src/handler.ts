@@ -1,6 +1,7 @@
-import { analyseFacts, analysisCorrelationId, defineHandler, Env, type FactsRef } from '@tillflow/aws';
+import { analyseFacts, analysisCorrelationId, defineHandler, Env } from '@tillflow/aws';
 import { detectAnomalies } from '@tillflow/insights';
 import { type AnomalyStepResult, anomalyStepResult } from './anomaly-step';
+import { AnomaliesEvent } from './event';
 
 /**
  * Insight branch of daily-analysis: each reporting store's figures against its own history and against its peers
@@ -10,9 +11,10 @@ export const handler = defineHandler(
   {
     name: 'detect-anomalies',
     config: { BUCKET_NAME: Env.BUCKET_NAME },
+    event: AnomaliesEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event: FactsRef, { config, logger }): Promise<AnomalyStepResult> => {
+  async (event, { config, logger }): Promise<AnomalyStepResult> => {
     const { key, items } = await analyseFacts(config.BUCKET_NAME, event, 'anomalies.json', detectAnomalies);
     const result = anomalyStepResult(key, items);
     logger.info('anomalies detected', { count: result.count, ...result.severities });

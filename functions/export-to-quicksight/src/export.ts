@@ -1,10 +1,7 @@
-import { type FactsRef, putJson, putObject, readFactsAndInsights } from '@tillflow/aws';
+import { putJson, putObject, readFactsAndInsights } from '@tillflow/aws';
 import type { StoreSummary } from '@tillflow/core';
 import { DATASETS, type DatasetName, datasetKey, exportRows, manifest, manifestKey, toNdjson } from './datasets';
-
-export interface ExportEvent extends FactsRef {
-  insightsKey: string;
-}
+import type { ExportEvent } from './event';
 
 export interface ExportedDataset {
   dataset: DatasetName;

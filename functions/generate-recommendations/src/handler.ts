@@ -1,6 +1,7 @@
 import { analysisCorrelationId, bedrockRuntimeClient, defineHandler, Env } from '@tillflow/aws';
 import { createInsightsProvider } from '@tillflow/insights';
-import { generateRecommendations, type RecommendationsEvent, type RecommendationsResult } from './recommendations';
+import { RecommendationsEvent } from './event';
+import { generateRecommendations, type RecommendationsResult } from './recommendations';
 
 /**
  * Recommendations for the day from its anomalies and trends, by the provider named in `INSIGHTS_PROVIDER`
@@ -15,9 +16,10 @@ export const handler = defineHandler(
       INSIGHTS_PROVIDER: Env.INSIGHTS_PROVIDER,
       BEDROCK_MODEL_ID: Env.BEDROCK_MODEL_ID,
     },
+    event: RecommendationsEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event: RecommendationsEvent, { config, logger }): Promise<RecommendationsResult> => {
+  async (event, { config, logger }): Promise<RecommendationsResult> => {
     const provider = createInsightsProvider(config.INSIGHTS_PROVIDER, {
       // Token usage, cost and fallbacks of the Bedrock provider land in the function's structured log.
       logger: { info: (m, fields) => logger.info(m, fields ?? {}), warn: (m, fields) => logger.warn(m, fields ?? {}) },

@@ -14,12 +14,7 @@ import {
   type InsightsProvider,
   type Trend,
 } from '@tillflow/insights';
-
-/** generate-recommendations' event: the facts and what each insight branch handed on. */
-export interface RecommendationsEvent extends FactsRef {
-  anomalies: InsightStepOutcome;
-  trends: InsightStepOutcome;
-}
+import type { RecommendationsEvent } from './event';
 
 export interface RecommendationsResult {
   insightsKey: string;

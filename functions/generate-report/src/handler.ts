@@ -1,5 +1,6 @@
 import { analysisCorrelationId, defineHandler, Env } from '@tillflow/aws';
-import { generateReport, type ReportEvent, type ReportResult } from './publish-report';
+import { ReportEvent } from './event';
+import { generateReport, type ReportResult } from './publish-report';
 
 /**
  * The daily report: company summary, stores reported against `EXPECTED_STORES`, payment mix, top products, anomalies,
@@ -13,9 +14,10 @@ export const handler = defineHandler(
       REPORT_TOPIC_ARN: Env.REPORT_TOPIC_ARN,
       EXPECTED_STORES: Env.EXPECTED_STORES,
     },
+    event: ReportEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event: ReportEvent, { config, logger }): Promise<ReportResult> => {
+  async (event, { config, logger }): Promise<ReportResult> => {
     const result = await generateReport(config.BUCKET_NAME, config.REPORT_TOPIC_ARN, config.EXPECTED_STORES, event);
     logger.info('report published', { key: result.textKey, messageId: result.messageId });
     return result;

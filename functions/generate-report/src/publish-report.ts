@@ -1,10 +1,7 @@
-import { type FactsRef, publish, putObject, readFactsAndInsights } from '@tillflow/aws';
+import { publish, putObject, readFactsAndInsights } from '@tillflow/aws';
 import { ValidationError } from '@tillflow/core';
+import type { ReportEvent } from './event';
 import { renderReport } from './report';
-
-export interface ReportEvent extends FactsRef {
-  insightsKey: string;
-}
 
 export interface ReportResult {
   textKey: string;

@@ -1,4 +1,5 @@
-import { type AnalysisRef, analysisCorrelationId, defineHandler, Env } from '@tillflow/aws';
+import { analysisCorrelationId, defineHandler, Env } from '@tillflow/aws';
+import { StoreSummariesEvent } from './event';
 import { gatherStoreSummaries, type StoreSummariesResult } from './summaries';
 
 /**
@@ -9,9 +10,10 @@ export const handler = defineHandler(
   {
     name: 'get-store-summaries',
     config: { SALES_TABLE: Env.SALES_TABLE, BUCKET_NAME: Env.BUCKET_NAME },
+    event: StoreSummariesEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event: AnalysisRef, { config, logger }): Promise<StoreSummariesResult> => {
+  async (event, { config, logger }): Promise<StoreSummariesResult> => {
     const result = await gatherStoreSummaries(config.SALES_TABLE, config.BUCKET_NAME, event);
     logger.info('store summaries gathered', { stores: result.storeCount, history: result.historyCount });
     return result;

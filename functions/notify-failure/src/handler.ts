@@ -1,20 +1,15 @@
 import { causeMessage, defineHandler, Env, publish } from '@tillflow/aws';
-
-export interface FailureEvent {
-  workflow: string;
-  /** What the failed execution was about: an upload key, or a business date. */
-  subject?: string;
-  error: { Error?: string; Cause?: string };
-}
+import { FailureEvent } from './event';
 
 /** The Catch of every workflow Task: reports the failure to the alerts topic, then the workflow fails. */
 export const handler = defineHandler(
   {
     name: 'notify-failure',
     config: { ALERTS_TOPIC_ARN: Env.ALERTS_TOPIC_ARN },
-    correlationId: (e: FailureEvent) => e.subject,
+    event: FailureEvent,
+    correlationId: (e) => e.subject,
   },
-  async (event: FailureEvent, { config, logger }) => {
+  async (event, { config, logger }) => {
     const error = event.error?.Error ?? 'UnknownError';
     const cause = causeMessage(event.error?.Cause);
     const message = [

@@ -1,5 +1,6 @@
 import { defineHandler, Env, idempotentBy } from '@tillflow/aws';
-import { processUpload, type UploadEvent } from './process';
+import { UploadEvent } from './event';
+import { processUpload } from './process';
 
 /**
  * Reads an uploaded store file, validates every record, writes the valid rows as Parquet under `processed/` and the
@@ -10,10 +11,11 @@ export const handler = defineHandler(
   {
     name: 'process-upload',
     config: { BUCKET_NAME: Env.BUCKET_NAME },
-    correlationId: (e: UploadEvent) => `${e.key}#${e.etag}`,
+    event: UploadEvent,
+    correlationId: (e) => `${e.key}#${e.etag}`,
     idempotency: idempotentBy('[key, etag]'),
   },
-  async (event: UploadEvent, { config, logger }) => {
+  async (event, { config, logger }) => {
     const result = await processUpload(event, config.BUCKET_NAME);
     logger.info('upload processed', {
       status: result.status,

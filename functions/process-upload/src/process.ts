@@ -12,15 +12,7 @@ import {
   ValidationError,
   validateStoreFile,
 } from '@tillflow/core';
-
-/** What the workflow passes in: the object that was created (from the S3 event). */
-export interface UploadEvent {
-  bucket: string;
-  key: string;
-  etag: string;
-  size?: number;
-  sequencer?: string;
-}
+import type { UploadEvent } from './event';
 
 /** Keys and counts, never data: the result travels through Step Functions (256 KB cap). */
 export interface UploadResult {

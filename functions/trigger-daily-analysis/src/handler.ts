@@ -1,5 +1,5 @@
 import { defineHandler, Env } from '@tillflow/aws';
-import type { ScheduledEvent } from 'aws-lambda';
+import { CutoffEvent } from './event';
 import { scheduledAt, type TriggerResult, triggerDailyAnalysis } from './trigger';
 
 /**
@@ -15,9 +15,10 @@ export const handler = defineHandler(
       DAILY_ANALYSIS_TIMEZONE: Env.DAILY_ANALYSIS_TIMEZONE,
       EXPECTED_STORES: Env.EXPECTED_STORES,
     },
-    correlationId: (e: Partial<ScheduledEvent>) => e.id,
+    event: CutoffEvent,
+    correlationId: (e) => e.id,
   },
-  async (event: Partial<ScheduledEvent>, { config, logger }): Promise<TriggerResult> => {
+  async (event, { config, logger }): Promise<TriggerResult> => {
     const result = await triggerDailyAnalysis(
       {
         table: config.SALES_TABLE,

@@ -1,40 +1,44 @@
-import { type Static, type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { ConfigError, STORE_ID_RE } from '@tillflow/core';
+import type { Static, TObject, TProperties, TSchema } from 'typebox';
+import * as Type from 'typebox/type';
+import { Value } from 'typebox/value';
 
 /**
  * Typed configuration from environment variables, validated once at cold start. A missing or malformed variable
- * fails the cold start with the variable's name, instead of failing some later invocation half way through.
+ * fails the cold start with the variable's name, instead of failing some later invocation half way through. Each
+ * variable is checked on its own, so that every wrong one is named (TypeBox's error list of a whole object stops at
+ * its `maxErrors` setting).
  */
 export function readConfig<P extends TProperties>(
   properties: P,
   env: Record<string, string | undefined> = process.env,
 ): Static<TObject<P>> {
-  const schema = Type.Object(properties);
-  const raw: Record<string, unknown> = {};
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
   for (const [name, property] of Object.entries(properties)) {
     const text = env[name];
-    if (text === undefined || text === '') continue;
-    raw[name] =
-      'parse' in property && typeof property.parse === 'function' ? property.parse(text) : coerce(text, property);
-  }
-  const withDefaults = Value.Default(schema, raw);
-  const problems: string[] = [];
-  for (const error of Value.Errors(schema, withDefaults)) {
-    const name = error.path.slice(1) || '(config)';
-    const shown = env[name] === undefined ? 'it is not set' : `got "${env[name]}"`;
-    problems.push(`${name}: ${error.message} (${shown})`);
+    const value = text === undefined || text === '' ? Value.Default(property, undefined) : parse(text, property);
+    if (value === undefined) {
+      if (!Type.IsOptional(property)) problems.push(`${name}: is required (it is not set)`);
+      continue;
+    }
+    const error = Value.Errors(property, value)[0];
+    if (error) problems.push(`${name}: ${error.message} (${text === undefined ? 'it is not set' : `got "${text}"`})`);
+    config[name] = value;
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  return withDefaults as Static<TObject<P>>;
+  return config as Static<TObject<P>>;
 }
 
-function coerce(text: string, property: TSchema): unknown {
-  if (property.type === 'integer' || property.type === 'number') {
+/** A variable's text as its schema's type: its own `parse` option when it has one, else number or boolean. */
+function parse(text: string, property: TSchema): unknown {
+  const own = (property as { parse?: unknown }).parse;
+  if (typeof own === 'function') return own(text);
+  if (Type.IsInteger(property) || Type.IsNumber(property)) {
     const n = Number(text);
     return Number.isNaN(n) ? text : n;
   }
-  if (property.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (Type.IsBoolean(property)) return text === 'true' ? true : text === 'false' ? false : text;
   return text;
 }
 

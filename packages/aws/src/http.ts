@@ -1,6 +1,7 @@
-import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import { TillflowError, ValidationError } from '@tillflow/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Static, TObject, TProperties } from 'typebox';
+import * as Type from 'typebox/type';
 import { defineHandler, type HandlerContext, type HandlerOptions, type LambdaHandler } from './handler';
 
 /** A JSON answer: status and body. */
@@ -18,15 +19,23 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 /**
+ * The API Gateway (HTTP API, payload v2) event as the kit checks it: an object with its request context. The rest is
+ * API Gateway's to get right; a route's body and parameters are the handler's to validate (`jsonBody`).
+ */
+const HttpEvent = Type.Unsafe<APIGatewayProxyEventV2>(
+  Type.Object({ requestContext: Type.Object({ requestId: Type.String() }) }),
+);
+
+/**
  * An API Gateway (HTTP API, payload v2) handler. The one place where errors become `{error: {code, message}}` with a
  * status: Tillflow errors by their code, anything else 500 without internals.
  */
 export function defineHttpHandler<P extends TProperties>(
-  options: Omit<HandlerOptions<P, APIGatewayProxyEventV2>, 'idempotency'>,
+  options: Omit<HandlerOptions<P, typeof HttpEvent>, 'idempotency' | 'event'>,
   body: (event: APIGatewayProxyEventV2, ctx: HandlerContext<Static<TObject<P>>>) => Promise<HttpResult>,
 ): LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   const inner = defineHandler(
-    { ...options, correlationId: options.correlationId ?? ((e) => e.requestContext?.requestId) },
+    { ...options, event: HttpEvent, correlationId: options.correlationId ?? ((e) => e.requestContext?.requestId) },
     async (event, ctx): Promise<APIGatewayProxyStructuredResultV2> => {
       try {
         return toResponse(await body(event, ctx));

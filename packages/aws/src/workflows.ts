@@ -1,3 +1,6 @@
+import { BusinessDate } from '@tillflow/core';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 import { sfnClient } from './clients/sfn';
 
 export interface StartedExecution {
@@ -40,26 +43,28 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
 /** Why a day's analysis was started. */
 export type AnalysisReason = 'all-stores-reported' | 'reanalysis' | 'scheduled-cutoff';
 
-/** Which analysis a daily-analysis step works on: every step's event carries it. */
-export interface AnalysisRef {
+/** Which analysis a daily-analysis step works on: every step's event carries it (the schema of get-store-summaries'). */
+export const AnalysisRef = Type.Object({
   /** The business date, `YYYY-MM-DD`. */
-  date: string;
+  date: BusinessDate,
   /** 1 for the first analysis of the day, then one more for each re-analysis. */
-  revision: number;
-}
+  revision: Type.Integer({ minimum: 1 }),
+});
+export type AnalysisRef = Static<typeof AnalysisRef>;
 
 /** A step's event after get-store-summaries: the analysis and the key of its facts document. */
-export interface FactsRef extends AnalysisRef {
-  factsKey: string;
-}
+export const FactsRef = Type.Object({ ...AnalysisRef.properties, factsKey: Type.String({ minLength: 1 }) });
+export type FactsRef = Static<typeof FactsRef>;
 
 /**
  * What an insight branch of daily-analysis (detect-anomalies, analyze-trends) hands on: the key of its result, or,
  * from the branch's Catch, the error that stopped it, so that the next step can fall back instead of failing the day.
  */
-export type InsightStepOutcome =
-  | { status: 'ok'; key: string; count: number }
-  | { status: 'failed'; key: null; error: string; cause: string };
+export const InsightStepOutcome = Type.Union([
+  Type.Object({ status: Type.Literal('ok'), key: Type.String({ minLength: 1 }), count: Type.Integer({ minimum: 0 }) }),
+  Type.Object({ status: Type.Literal('failed'), key: Type.Null(), error: Type.String(), cause: Type.String() }),
+]);
+export type InsightStepOutcome = Static<typeof InsightStepOutcome>;
 
 /** The input of the daily-analysis workflow. */
 export interface DailyAnalysisInput extends AnalysisRef {

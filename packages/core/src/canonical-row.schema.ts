@@ -1,5 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { PAYMENT_METHODS } from './store-file.schema';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
+import { PaymentMethodSchema } from './store-file.schema';
 import { BusinessDate } from './store-summary.schema';
 
 /**
@@ -21,7 +22,7 @@ export const CanonicalRow = Type.Object({
   unit_price_cents: Type.Integer({ minimum: 0 }),
   line_total_cents: Type.Integer({ minimum: 0 }),
   discount_cents: Type.Integer({ minimum: 0 }),
-  payment_method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
+  payment_method: PaymentMethodSchema,
   customer_id: Type.String({ minLength: 1 }),
 });
 export type CanonicalRow = Static<typeof CanonicalRow>;

@@ -1,8 +1,10 @@
 /**
  * The one family of errors. An error's `name` is what a Step Functions Retry or Catch matches, so the names are part
- * of the workflow contract: `TransientError` is retried, everything else is not. Every class states its name as a
- * string literal: the deployed bundles are minified, and a name taken from the class (`new.target.name`) would reach
- * the workflows as `Vf` or `xu`, matching no Retry.
+ * of the workflow contract: `TransientError` is retried, everything else is not.
+ *
+ * Every class gives `name` a string literal instead of taking its class name at run time: the bundles are minified
+ * (`packages/build/src/bundle.ts`), which renames classes, so `new.target.name` would be `Vf` in AWS and no Retry
+ * would ever match. A new subclass declares `override readonly name = '<ClassName>' as const` the same way.
  */
 export class TillflowError extends Error {
   override readonly name: string = 'TillflowError';
@@ -23,9 +25,21 @@ export class ValidationError extends TillflowError {
   }
 }
 
+/**
+ * A step's event does not have the shape its schema gives (`defineHandler`'s `event` option): a workflow's
+ * `Parameters` and the function disagree. Never retried: the same state input builds the same event. The message
+ * names the field path and what was expected, e.g. `event.detail.object.key: expected string`.
+ */
+export class InvalidEventError extends ValidationError {
+  override readonly name = 'InvalidEventError' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** Something the caller asked for does not exist. */
 export class NotFoundError extends TillflowError {
-  override readonly name: string = 'NotFoundError';
+  override readonly name = 'NotFoundError' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super('NOT_FOUND', message, options);
   }
@@ -33,7 +47,7 @@ export class NotFoundError extends TillflowError {
 
 /** Configuration is missing or wrong: raised at cold start, names the variable. */
 export class ConfigError extends TillflowError {
-  override readonly name: string = 'ConfigError';
+  override readonly name = 'ConfigError' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONFIG_ERROR', message, options);
   }
@@ -41,7 +55,7 @@ export class ConfigError extends TillflowError {
 
 /** A dependency throttled or failed in a way that a later attempt may not: the workflow retries it with backoff. */
 export class TransientError extends TillflowError {
-  override readonly name: string = 'TransientError';
+  override readonly name = 'TransientError' as const;
   override readonly retryable = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super('TRANSIENT_ERROR', message, options);

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 import { BusinessDate, Money } from './store-summary.schema';
 
 /** One product's figures over every row of every store of a day: what the top and bottom lists hold. */

@@ -1,8 +1,12 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 
 /** The five payment methods, in the order reports list them. */
 export const PAYMENT_METHODS = ['cash', 'credit', 'debit', 'gift_card', 'mobile'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** A payment method: one of {@link PAYMENT_METHODS} (a JSON Schema `enum`, one error when it is none of them). */
+export const PaymentMethodSchema = Type.Enum(PAYMENT_METHODS);
 
 /**
  * One line item of a store daily file (`shared/DESIGN.md`, Input formats 1): exactly these fields, no others.
@@ -19,7 +23,7 @@ export const StoreLineItem = Type.Object(
     unit_price: Type.Number({ minimum: 0 }),
     line_total: Type.Number({ minimum: 0 }),
     discount_amount: Type.Number({ minimum: 0 }),
-    payment_method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
+    payment_method: PaymentMethodSchema,
     customer_id: Type.String({ minLength: 1 }),
   },
   { additionalProperties: false },

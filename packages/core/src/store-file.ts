@@ -1,4 +1,4 @@
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Compile, type Validator } from 'typebox/compile';
 import type { CanonicalRow } from './canonical-row.schema';
 import { parseTimestamp } from './dates';
 import { ValidationError } from './errors';
@@ -28,13 +28,19 @@ export interface ValidatedFile {
 
 /** A file that cannot be taken at all (unreadable, empty, too large, misnamed): it is rejected whole, with `message`. */
 export class RejectedFileError extends ValidationError {
-  override readonly name: string = 'RejectedFileError';
+  override readonly name = 'RejectedFileError' as const;
 }
 
 /** Upper bound on a store file's size; a store-day of a large store is a few MB. */
 export const MAX_STORE_FILE_BYTES = 64 * 1024 * 1024;
 
-const checkLine = TypeCompiler.Compile(StoreLineItem);
+const checkLine = Compile(StoreLineItem);
+/**
+ * One compiled check per field, for the reasons of a line that failed `checkLine`: asking each field for its own
+ * first error gives every field's reason however many fields are wrong, where the whole record's error list stops at
+ * TypeBox's `maxErrors` setting (8 by default, and a line with many unknown fields would fill it).
+ */
+const checkField = new Map(Object.entries(StoreLineItem.properties).map(([field, schema]) => [field, Compile(schema)]));
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -155,21 +161,20 @@ function schemaReasons(record: unknown): RejectReason[] {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
     return [{ field: '(record)', message: 'must be a JSON object' }];
   }
+  const fields = record as Record<string, unknown>;
   const reasons: RejectReason[] = [];
-  const seen = new Set<string>();
-  for (const error of checkLine.Errors(record)) {
-    const field = error.path.split('/')[1] || '(record)';
-    // A union (payment_method) reports once per member; one reason per field is enough.
-    if (seen.has(field)) continue;
-    seen.add(field);
-    reasons.push({ field, message: describe(field, error.message, record as Record<string, unknown>) });
+  for (const field of Object.keys(fields)) {
+    if (!checkField.has(field)) reasons.push({ field, message: 'is not a field of a store line item' });
+  }
+  for (const [field, check] of checkField) {
+    if (!(field in fields)) reasons.push({ field, message: 'is required' });
+    else if (!check.Check(fields[field])) reasons.push({ field, message: describe(check, fields[field]) });
   }
   return reasons;
 }
 
-function describe(field: string, typeboxMessage: string, record: Record<string, unknown>): string {
-  if (!(field in record)) return 'is required';
-  if (!(field in StoreLineItem.properties)) return 'is not a field of a store line item';
-  if (field === 'payment_method') return 'must be one of cash, credit, debit, gift_card, mobile';
-  return typeboxMessage.charAt(0).toLowerCase() + typeboxMessage.slice(1);
+function describe(check: Validator, value: unknown): string {
+  const error = check.Errors(value)[0];
+  if (error?.keyword === 'enum') return `must be one of ${error.params.allowedValues.join(', ')}`;
+  return error?.message ?? 'is not valid';
 }

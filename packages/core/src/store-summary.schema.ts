@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 
 /** A business date, `YYYY-MM-DD` (the store's local calendar day). */
 export const BusinessDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -47,21 +48,20 @@ export const SalesFigures = Type.Object({
 export type SalesFigures = Static<typeof SalesFigures>;
 
 /** The figures of one store-day (`shared/DESIGN.md`, Metric definitions), computed from its accepted rows. */
-export const StoreDayFigures = Type.Composite([
-  Type.Object({ store_id: Type.String(), date: Type.String() }),
-  SalesFigures,
-  Type.Object({ top_products: Type.Array(ProductFigures, { maxItems: 10 }) }),
-]);
+export const StoreDayFigures = Type.Object({
+  store_id: Type.String(),
+  date: Type.String(),
+  ...SalesFigures.properties,
+  top_products: Type.Array(ProductFigures, { maxItems: 10 }),
+});
 export type StoreDayFigures = Static<typeof StoreDayFigures>;
 
 /** A store summary as stored in DynamoDB and returned by the API: the figures plus where they came from. */
-export const StoreSummary = Type.Composite([
-  StoreDayFigures,
-  Type.Object({
-    source_key: Type.String(),
-    source_etag: Type.String(),
-    rejected_lines: Type.Integer({ minimum: 0 }),
-    updated_at: Type.String(),
-  }),
-]);
+export const StoreSummary = Type.Object({
+  ...StoreDayFigures.properties,
+  source_key: Type.String(),
+  source_etag: Type.String(),
+  rejected_lines: Type.Integer({ minimum: 0 }),
+  updated_at: Type.String(),
+});
 export type StoreSummary = Static<typeof StoreSummary>;

@@ -85,6 +85,41 @@ describe('store file validation', () => {
     ]);
   });
 
+  it('gives every reason of a line however many fields are wrong, one per field', () => {
+    const unknown = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`extra_${i}`, i]));
+    const broken = {
+      transaction_id: 5,
+      transaction_timestamp: 7,
+      item_sku: '',
+      item_name: null,
+      quantity: 'two',
+      unit_price: -1,
+      line_total: 'x',
+      discount_amount: [],
+      payment_method: 'cheque',
+      ...unknown,
+    };
+    const reasons = reasonsFor(broken);
+    expect(reasons.map((r) => r.field)).toEqual([
+      ...Object.keys(unknown),
+      'transaction_id',
+      'transaction_timestamp',
+      'item_sku',
+      'item_name',
+      'quantity',
+      'unit_price',
+      'line_total',
+      'discount_amount',
+      'payment_method',
+      'customer_id',
+    ]);
+    expect(reasons.at(-2)).toEqual({
+      field: 'payment_method',
+      message: 'must be one of cash, credit, debit, gift_card, mobile',
+    });
+    expect(reasons.at(-1)).toEqual({ field: 'customer_id', message: 'is required' });
+  });
+
   it('rejects a record that is not an object', () => {
     expect(reasonsFor('hello')).toEqual([{ field: '(record)', message: 'must be a JSON object' }]);
   });

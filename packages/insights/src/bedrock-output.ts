@@ -1,6 +1,7 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { TillflowError } from '@tillflow/core';
+import type { Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import * as Type from 'typebox/type';
 import { InsightScope, Priority, RecommendationCategory } from './insights.schema';
 
 /** One recommendation as the model writes it; ids, facts and the date are added by us, never taken from the model. */
@@ -24,11 +25,11 @@ export const ModelOutput = Type.Object({
 });
 export type ModelOutput = Static<typeof ModelOutput>;
 
-const checkOutput = TypeCompiler.Compile(ModelOutput);
+const checkOutput = Compile(ModelOutput);
 
 /** The model's answer could not be used as a whole (not JSON, wrong shape, cut off). Not retried: it would repeat. */
 export class ModelOutputError extends TillflowError {
-  override readonly name = 'ModelOutputError';
+  override readonly name = 'ModelOutputError' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super('MODEL_OUTPUT_INVALID', message, options);
   }
@@ -55,7 +56,10 @@ export function parseModelOutput(text: string): ModelOutput {
     throw new ModelOutputError(`the answer is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!checkOutput.Check(value)) {
-    const problems = [...checkOutput.Errors(value)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+    const problems = checkOutput
+      .Errors(value)
+      .slice(0, 3)
+      .map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new ModelOutputError(`the answer does not match the schema: ${problems.join('; ')}`);
   }
   return value;

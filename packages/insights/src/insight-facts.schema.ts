@@ -1,5 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { BusinessDate, CompanyDayFigures, ProductDayFigures, StoreDayFigures } from '@tillflow/core';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 
 /**
  * What the insight engines read: plain figures already computed by the metric steps, never raw rows. Series may come

@@ -1,18 +1,12 @@
-import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
 import { BusinessDate } from '@tillflow/core';
-
-type TLiterals<T extends string[]> = TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
-
-/** A union of string literals, each written once: its Static type is the union of `values`. */
-function literals<const T extends string[]>(...values: T): TLiterals<T> {
-  return Type.Union(values.map((value) => Type.Literal(value))) as TLiterals<T>;
-}
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 
 /** What an insight is about. `subject` is `company`, a store id, a SKU or a payment method accordingly. */
-export const InsightScope = literals('company', 'store', 'product', 'payment_method');
+export const InsightScope = Type.Enum(['company', 'store', 'product', 'payment_method']);
 export type InsightScope = Static<typeof InsightScope>;
 
-export const InsightKind = literals('anomaly', 'trend', 'recommendation');
+export const InsightKind = Type.Enum(['anomaly', 'trend', 'recommendation']);
 export type InsightKind = Static<typeof InsightKind>;
 
 /**
@@ -33,10 +27,10 @@ const InsightBase = {
   facts: Facts,
 };
 
-export const Severity = literals('low', 'medium', 'high', 'critical');
+export const Severity = Type.Enum(['low', 'medium', 'high', 'critical']);
 export type Severity = Static<typeof Severity>;
 
-export const AnomalyMetric = literals('net_sales', 'transactions', 'avg_basket');
+export const AnomalyMetric = Type.Enum(['net_sales', 'transactions', 'avg_basket']);
 export type AnomalyMetric = Static<typeof AnomalyMetric>;
 
 /**
@@ -47,10 +41,10 @@ export const Anomaly = Type.Object({
   ...InsightBase,
   kind: Type.Literal('anomaly'),
   metric: AnomalyMetric,
-  method: literals('history', 'peers'),
+  method: Type.Enum(['history', 'peers']),
   /** `same_weekday` when enough same-weekday days were available, else `trailing` (every day of the window). */
-  basis: literals('same_weekday', 'trailing', 'peers'),
-  direction: literals('above', 'below'),
+  basis: Type.Enum(['same_weekday', 'trailing', 'peers']),
+  direction: Type.Enum(['above', 'below']),
   severity: Severity,
   value: Type.Number(),
   expected: Type.Number(),
@@ -59,7 +53,7 @@ export const Anomaly = Type.Object({
 });
 export type Anomaly = Static<typeof Anomaly>;
 
-export const TrendDirection = literals('improving', 'declining', 'stable');
+export const TrendDirection = Type.Enum(['improving', 'declining', 'stable']);
 export type TrendDirection = Static<typeof TrendDirection>;
 
 /**
@@ -69,7 +63,7 @@ export type TrendDirection = Static<typeof TrendDirection>;
 export const Trend = Type.Object({
   ...InsightBase,
   kind: Type.Literal('trend'),
-  metric: literals('net_sales', 'transactions'),
+  metric: Type.Enum(['net_sales', 'transactions']),
   direction: TrendDirection,
   current: Type.Number(),
   previous: Type.Number(),
@@ -81,10 +75,10 @@ export const Trend = Type.Object({
 });
 export type Trend = Static<typeof Trend>;
 
-export const RecommendationCategory = literals('restock', 'investigate', 'promote', 'payment_mix');
+export const RecommendationCategory = Type.Enum(['restock', 'investigate', 'promote', 'payment_mix']);
 export type RecommendationCategory = Static<typeof RecommendationCategory>;
 
-export const Priority = literals('high', 'medium', 'low');
+export const Priority = Type.Enum(['high', 'medium', 'low']);
 export type Priority = Static<typeof Priority>;
 
 /** Something to do, one per (subject, category) and day; `evidence` names the anomalies and trends it rests on. */
@@ -99,7 +93,7 @@ export const Recommendation = Type.Object({
 });
 export type Recommendation = Static<typeof Recommendation>;
 
-export const ProviderName = literals('statistical', 'bedrock');
+export const ProviderName = Type.Enum(['statistical', 'bedrock']);
 export type ProviderName = Static<typeof ProviderName>;
 
 /**

@@ -1,0 +1,4 @@
+import { FactsRef } from '@tillflow/aws';
+
+/** analyze-trends' event: the analysis and its facts document. */
+export const TrendsEvent = FactsRef;

@@ -1,0 +1,4 @@
+import { FactsRef } from '@tillflow/aws';
+
+/** calc-company-metrics' event: the analysis and its facts document. */
+export const CompanyMetricsEvent = FactsRef;
