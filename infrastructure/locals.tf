@@ -186,6 +186,12 @@ locals {
           resources = [local.sales_table_arn, "${local.sales_table_arn}/index/GSI1"]
         },
         {
+          # A run started with only a date reads the day's revision, and claims an unclaimed day that has figures.
+          sid       = "DayStatus"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        {
           sid       = "WriteFacts"
           actions   = ["s3:PutObject"]
           resources = ["${local.bucket_arn}/analysis/*"]

@@ -182,7 +182,7 @@ describe('function roles', () => {
       'write-metrics': idempotency,
       'check-all-stores': [...idempotency, 'states:StartExecution'],
       'notify-failure': ['sns:Publish'],
-      'get-store-summaries': ['dynamodb:Query', 's3:PutObject'],
+      'get-store-summaries': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 's3:PutObject'],
       'calc-company-metrics': ['dynamodb:PutItem', 'dynamodb:Query', 's3:GetObject', 's3:PutObject'],
       'calc-product-metrics': ['dynamodb:PutItem', 'dynamodb:Query', 's3:GetObject', 's3:PutObject'],
       'detect-anomalies': ['s3:GetObject', 's3:PutObject'],

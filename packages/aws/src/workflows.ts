@@ -41,7 +41,7 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
 }
 
 /** Why a day's analysis was started. */
-export type AnalysisReason = 'all-stores-reported' | 'reanalysis' | 'scheduled-cutoff';
+export type AnalysisReason = 'all-stores-reported' | 'reanalysis' | 'scheduled-cutoff' | 'manual';
 
 /** Which analysis a daily-analysis step works on: every step's event carries it (the schema of get-store-summaries'). */
 export const AnalysisRef = Type.Object({
