@@ -11,6 +11,7 @@ export * from './handler';
 export * from './http';
 export * from './idempotency';
 export * from './observability';
+export * from './publications';
 export * from './s3';
 export * from './sales-table';
 export * from './sns';

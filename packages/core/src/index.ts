@@ -12,6 +12,7 @@ export * from './money';
 export * from './order';
 export * from './product-metrics';
 export * from './product-metrics.schema';
+export * from './publication';
 export * from './store-file';
 export * from './store-file.schema';
 export * from './store-summary.schema';
