@@ -310,6 +310,12 @@ locals {
           actions   = ["s3:PutObject"]
           resources = ["${local.bucket_arn}/reports/*"]
         },
+        {
+          # The day status item's marker of this output: published once per date and revision.
+          sid       = "PublicationMarker"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
       ]
     }
     "export-to-quicksight" = {
@@ -325,6 +331,35 @@ locals {
           resources = ["${local.bucket_arn}/quicksight/*"]
         },
         local.shared_statements.read_analysis,
+        {
+          # The day status item's marker of this output: published once per date and revision.
+          sid       = "PublicationMarker"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+      ]
+    }
+    "publish-notice" = {
+      description     = "Publishes the day's no-data notice (report topic) or partial-failure alert (alerts topic), once per date and revision."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["daily-analysis"]
+      environment = {
+        REPORT_TOPIC_ARN = aws_sns_topic.report.arn
+        ALERTS_TOPIC_ARN = aws_sns_topic.alerts.arn
+      }
+      statements = [
+        {
+          sid       = "PublishNotices"
+          actions   = ["sns:Publish"]
+          resources = [aws_sns_topic.report.arn, aws_sns_topic.alerts.arn]
+        },
+        {
+          # The day status item's marker of this output: published once per date and revision.
+          sid       = "PublicationMarker"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
       ]
     }
     "trigger-daily-analysis" = {

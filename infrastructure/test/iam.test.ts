@@ -189,8 +189,9 @@ describe('function roles', () => {
       'analyze-trends': ['s3:GetObject', 's3:PutObject'],
       'generate-recommendations': ['bedrock:InvokeModel', 's3:GetObject', 's3:PutObject'],
       'combine-insights': ['dynamodb:PutItem', 's3:GetObject'],
-      'generate-report': ['s3:GetObject', 's3:PutObject', 'sns:Publish'],
-      'export-to-quicksight': ['s3:GetObject', 's3:PutObject'],
+      'generate-report': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject', 'sns:Publish'],
+      'export-to-quicksight': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject'],
+      'publish-notice': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'sns:Publish'],
       'trigger-daily-analysis': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution'],
     };
     const actual = Object.fromEntries(
@@ -231,6 +232,7 @@ describe('function roles', () => {
       'combine-insights': [],
       'generate-report': ['reports/*'],
       'export-to-quicksight': ['quicksight/*'],
+      'publish-notice': [],
       'trigger-daily-analysis': [],
     });
   });
