@@ -177,7 +177,11 @@ describe('a manual start with a malformed date', () => {
       const run = await startByHand({ date });
       expect(run.status).toBe('FAILED');
       expect(run.error).toBe('ValidationError');
-      expect(run.cause).toContain(`date must be a calendar date YYYY-MM-DD, got "${date}"`);
+      // The cause is the function's error as Lambda reports it: its type and message.
+      expect(JSON.parse(run.cause ?? '{}')).toMatchObject({
+        errorType: 'ValidationError',
+        errorMessage: `date must be a calendar date YYYY-MM-DD, got "${date}"`,
+      });
       expect(platform.messages('tillflow-alerts').at(-1)?.message).toContain(`Subject: ${date}`);
     },
     60_000,
