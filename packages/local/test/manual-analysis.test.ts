@@ -1,5 +1,6 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleData, type SampleFile, serializeStoreFile } from '../../../scripts/sample-data';
 import { type Platform, startTestPlatform } from '../src';
@@ -192,4 +193,53 @@ describe('a manual start with a malformed date', () => {
     expect(run).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
     expect(run.cause).toContain('daily-analysis takes {"date": "YYYY-MM-DD"}');
   }, 60_000);
+});
+
+describe('the publication claim, through publish-notice', () => {
+  const notice = (date: string) => ({ date, revision: 1, notice: 'no-data' });
+  const noticesOf = (date: string) => reportsOf(platform, date).length;
+  const errorName = (result: PromiseSettledResult<unknown>) =>
+    result.status === 'rejected' ? (result.reason as Error).name : (result.value as { status: string }).status;
+
+  it('lets one of two simultaneous invocations publish; the other waits or skips', async () => {
+    const date = '2025-03-03';
+    const results = await Promise.allSettled([
+      platform.invoke('publish-notice', notice(date)),
+      platform.invoke('publish-notice', notice(date)),
+    ]);
+    expect(noticesOf(date)).toBe(1);
+    expect(results.map(errorName)).toContain('published');
+    for (const name of results.map(errorName))
+      expect(['published', 'skipped', 'PublicationInProgress']).toContain(name);
+    expect(await platform.invoke('publish-notice', notice(date))).toMatchObject({
+      status: 'skipped',
+      reason: 'published',
+    });
+    expect(noticesOf(date)).toBe(1);
+  });
+
+  it('waits for a live claim of another invocation, and takes over one whose lease has ended', async () => {
+    const date = '2025-03-04';
+    const claim = (until: number) =>
+      platform.documentClient().send(
+        new UpdateCommand({
+          TableName: platform.tables.sales,
+          Key: { PK: `DAY#${date}`, SK: 'STATUS' },
+          UpdateExpression:
+            'SET no_data_notice_claim_token = :t, no_data_notice_claim_revision = :r, no_data_notice_claim_until = :u',
+          ExpressionAttributeValues: { ':t': 'an-invocation-that-died', ':r': 1, ':u': until },
+        }),
+      );
+    await claim(Date.now() + 60_000);
+    await expect(platform.invoke('publish-notice', notice(date))).rejects.toMatchObject({
+      name: 'PublicationInProgress',
+    });
+    expect(noticesOf(date)).toBe(0);
+
+    await claim(Date.now() - 1);
+    expect(await platform.invoke('publish-notice', notice(date))).toMatchObject({ status: 'published' });
+    expect(noticesOf(date)).toBe(1);
+    expect(await getItem(platform, `DAY#${date}`, 'STATUS')).toMatchObject({ no_data_notice_published_revision: 1 });
+    expect(await getItem(platform, `DAY#${date}`, 'STATUS')).not.toHaveProperty('no_data_notice_claim_token');
+  });
 });
