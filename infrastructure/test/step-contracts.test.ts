@@ -18,14 +18,15 @@ import type { CompanyMetricsResult } from '../../functions/calc-company-metrics/
 import type { CheckResult } from '../../functions/check-all-stores/src/check';
 import type { InsightCounts } from '../../functions/combine-insights/src/combine';
 import type { AnomalyStepResult } from '../../functions/detect-anomalies/src/anomaly-step';
-import type { ExportedDataset } from '../../functions/export-to-quicksight/src/export';
+import type { ExportResult } from '../../functions/export-to-quicksight/src/export';
 import type { RecommendationsResult } from '../../functions/generate-recommendations/src/recommendations';
 import type { ReportResult } from '../../functions/generate-report/src/publish-report';
 import type { StoreSummariesResult } from '../../functions/get-store-summaries/src/summaries';
+import type { NoticeResult } from '../../functions/publish-notice/src/notice';
 import type { SummaryWrite } from '../../packages/aws/src/sales-table';
 import type { DailyAnalysisInput } from '../../packages/aws/src/workflows';
 import type { StoreDayFigures } from '../../packages/core/src/store-summary.schema';
-import { toEventBridge } from '../../packages/local/src/s3-events';
+import { toEventBridge } from '../../packages/local/src/routing/s3-events';
 import { STATE_MACHINES_DIR } from './terraform';
 
 // process-upload's UploadResult and calc-product-metrics' ProductMetricsResult are not imported: their modules reach
@@ -168,15 +169,16 @@ const recommendations = (degraded: boolean): RecommendationsResult => ({
   recommendations: 0,
 });
 const combined: InsightCounts & { written: boolean } = { anomalies: 0, trends: 0, recommendations: 0, written: true };
-const report: ReportResult = {
-  textKey: `reports/date=${DATE}/report.txt`,
-  htmlKey: `reports/date=${DATE}/report.html`,
-  messageId: 'm-1',
-  subject: 'Tillflow daily report',
-};
-const exported: { datasets: ExportedDataset[] } = {
+const reportKeys = { textKey: `reports/date=${DATE}/report.txt`, htmlKey: `reports/date=${DATE}/report.html` };
+const report: ReportResult = { status: 'published', ...reportKeys, messageId: 'm-1', subject: 'Tillflow daily report' };
+const reportSkipped: ReportResult = { status: 'skipped', ...reportKeys, reason: 'published', revision: 1 };
+const exported: ExportResult = {
+  status: 'exported',
   datasets: [{ dataset: 'store_summaries', key: `quicksight/store_summaries/date=${DATE}.ndjson`, rows: 1 }],
 };
+const exportSkipped: ExportResult = { status: 'skipped', datasets: [], reason: 'published', revision: 1 };
+const notice: NoticeResult = { status: 'published', notice: 'no-data', messageId: 'm-3' };
+const noticeSkipped: NoticeResult = { status: 'skipped', notice: 'no-data', reason: 'published', revision: 1 };
 
 /** Each function's possible results: every one is followed through the machine. */
 const RESULTS: Record<string, readonly unknown[]> = {
@@ -192,14 +194,15 @@ const RESULTS: Record<string, readonly unknown[]> = {
   'analyze-trends': [trends],
   'generate-recommendations': [recommendations(false), recommendations(true)],
   'combine-insights': [combined],
-  'generate-report': [report],
-  'export-to-quicksight': [exported],
+  'generate-report': [report, reportSkipped],
+  'export-to-quicksight': [exported, exportSkipped],
+  'publish-notice': [notice, noticeSkipped],
 };
 
-/** Each machine's execution inputs (daily-analysis may one day start from `{date}` alone: change it here). */
+/** Each machine's execution inputs: daily-analysis as its starters give it, and as an operator may (docs/operations.md). */
 const INPUTS: Record<string, readonly Json[]> = {
   'upload-processor': [uploadInput as unknown as Json],
-  'daily-analysis': [dailyInput as unknown as Json],
+  'daily-analysis': [dailyInput as unknown as Json, { date: DATE }, { date: DATE, revision: 1 }, {}],
 };
 
 /** What a Catch hands on as its error output. */
@@ -283,6 +286,15 @@ function matches(rule: Record<string, Json>, data: Json): boolean {
   if (Array.isArray(rule.And)) return rule.And.every((r) => matches(r as Record<string, Json>, data));
   if (Array.isArray(rule.Or)) return rule.Or.some((r) => matches(r as Record<string, Json>, data));
   if (rule.Not) return !matches(rule.Not as Record<string, Json>, data);
+  if ('IsPresent' in rule) {
+    let present = true;
+    try {
+      readPath(data, String(rule.Variable));
+    } catch {
+      present = false;
+    }
+    return present === rule.IsPresent;
+  }
   const value = readPath(data, String(rule.Variable));
   if ('StringEquals' in rule) return value === rule.StringEquals;
   if ('BooleanEquals' in rule) return value === rule.BooleanEquals;
@@ -386,7 +398,10 @@ const machines = readdirSync(STATE_MACHINES_DIR)
 /** Each function's event schema, from its own `src/event.ts` (the one export there that is a schema). */
 async function eventSchema(fn: string): Promise<TSchema> {
   const module = (await import(`../../functions/${fn}/src/event.ts`)) as Record<string, unknown>;
-  const schemas = Object.values(module).filter((v) => typeof v === 'object' && v !== null && 'type' in v);
+  // An object schema has a `type`; a union of them (publish-notice's) an `anyOf`.
+  const schemas = Object.values(module).filter(
+    (v) => typeof v === 'object' && v !== null && ('type' in v || 'anyOf' in v),
+  );
   if (schemas.length !== 1) throw new Error(`functions/${fn}/src/event.ts exports ${schemas.length} schemas, not 1`);
   return schemas[0] as TSchema;
 }
