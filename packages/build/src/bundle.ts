@@ -1,4 +1,5 @@
-import { copyFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 
@@ -23,6 +24,13 @@ export const BUNDLE_FILE = 'index.mjs';
 
 /** esbuild's metafile, kept beside the bundle for size inspection (never zipped). */
 export const METAFILE_FILE = 'meta.json';
+
+/**
+ * The SHA-256 of each repository source the bundle was built from (dependencies under node_modules left out: they
+ * change with package-lock.json), beside the bundle and never zipped. The local platform compares them with the
+ * sources to tell a stale bundle from one that a checkout merely touched: a restored build cache keeps its old files.
+ */
+export const SOURCES_FILE = 'sources.json';
 
 /** The parquet-wasm binary, copied beside the bundle when parquet-wasm is bundled. */
 export const PARQUET_WASM_FILE = 'parquet_wasm_bg.wasm';
@@ -97,6 +105,14 @@ export async function bundleFunction(functionDir: string): Promise<BundleResult>
 
   const metafilePath = join(outDir, METAFILE_FILE);
   await writeFile(metafilePath, `${JSON.stringify(result.metafile, null, 2)}\n`);
+  const sources: Record<string, string> = {};
+  for (const input of Object.keys(result.metafile.inputs).sort()) {
+    if (input.includes('node_modules/') || input.startsWith('<')) continue;
+    sources[input] = createHash('sha256')
+      .update(await readFile(join(root, input)))
+      .digest('hex');
+  }
+  await writeFile(join(outDir, SOURCES_FILE), `${JSON.stringify(sources, null, 2)}\n`);
 
   const assets: BundleResult['assets'] = [];
   const glue = findParquetWasmGlue(result.metafile);

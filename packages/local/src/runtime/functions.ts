@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { localValue, type TerraformSettings } from './terraform';
 
 /** The bundle Lambda runs (`index.handler`), as packages/build writes it into each function's `dist/`. */
 export const BUNDLE_ENTRY = join('dist', 'index.mjs');
-const METAFILE = join('dist', 'meta.json');
+const SOURCES = join('dist', 'sources.json');
 const SOURCE_ENTRY = join('src', 'handler.ts');
 
 /** Memory and timeout of a function Terraform does not declare (test fixtures), as Lambda's console proposes. */
@@ -116,19 +117,23 @@ export const LAMBDA_VARIABLE_NAMES: readonly string[] = [
   'AWS_LAMBDA_LOG_STREAM_NAME',
 ];
 
-/** Why the bundle of a function folder cannot run as built: missing, or older than a source file it was built from. */
+/**
+ * Why the bundle of a function folder cannot run as built: missing, or built from sources that have changed since.
+ * A source newer than the bundle is compared by content with what the build recorded (`dist/sources.json`), so that
+ * a checkout touching a file without changing it, or a build cache restoring an older bundle, is not called stale.
+ */
 function bundleProblem(dir: string): string | undefined {
   const bundle = join(dir, BUNDLE_ENTRY);
   if (!existsSync(bundle)) return `${BUNDLE_ENTRY} does not exist`;
-  const metafile = join(dir, METAFILE);
-  if (!existsSync(metafile)) return undefined;
+  const sourcesFile = join(dir, SOURCES);
+  if (!existsSync(sourcesFile)) return undefined;
   const built = statSync(bundle).mtimeMs;
-  const inputs = Object.keys((JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: object }).inputs);
-  // Sources of this repository only: a dependency in node_modules changes with package-lock.json, which turbo hashes.
-  const newer = inputs.find((input) => {
-    if (input.includes('node_modules/')) return false;
+  const sources = JSON.parse(readFileSync(sourcesFile, 'utf8')) as Record<string, string>;
+  const changed = Object.entries(sources).find(([input, hash]) => {
     const file = join(dir, input);
-    return existsSync(file) && statSync(file).mtimeMs > built;
+    if (!existsSync(file)) return true;
+    if (statSync(file).mtimeMs <= built) return false;
+    return createHash('sha256').update(readFileSync(file)).digest('hex') !== hash;
   });
-  return newer ? `${BUNDLE_ENTRY} is older than ${newer}` : undefined;
+  return changed ? `${BUNDLE_ENTRY} was built from an older ${changed[0]}` : undefined;
 }
