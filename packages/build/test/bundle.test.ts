@@ -76,7 +76,7 @@ describe('bundleFunction', () => {
 
     const meta = JSON.parse(await readFile(result.metafilePath, 'utf8')) as { inputs: Record<string, unknown> };
     expect(Object.keys(meta.inputs).sort()).toEqual(['src/handler.ts', 'src/legacy-greeting.cjs']);
-    expect(await readdir(join(repo.functionDir('greeter'), 'dist'))).toEqual(['index.mjs', 'meta.json']);
+    expect(await readdir(join(repo.functionDir('greeter'), 'dist'))).toEqual(['index.mjs', 'meta.json', 'sources.json']);
   });
 
   it('gives the same bytes wherever the repository is checked out', async () => {
@@ -93,7 +93,7 @@ describe('bundleFunction', () => {
     await bundleFunction(repo.functionDir('greeter'));
     await writeFile(join(dist, 'parquet_wasm_bg.wasm'), 'left over from a build that used parquet-wasm');
     await bundleFunction(repo.functionDir('greeter'));
-    expect(await readdir(dist)).toEqual(['index.mjs', 'meta.json']);
+    expect(await readdir(dist)).toEqual(['index.mjs', 'meta.json', 'sources.json']);
   });
 
   it('copies the parquet-wasm binary beside a bundle that includes parquet-wasm, where the bundle loads it', async () => {
