@@ -8,6 +8,7 @@ import { StateDirInUseError } from '../lifecycle/state-lock';
 import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from '../platform';
 import { PortInUseError } from '../servers/http';
 import type { ExecutionRecord } from '../servers/step-functions';
+import { runLakeCommand } from './lake-command';
 import { runLogsCommand } from './logs-command';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
 import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
@@ -70,7 +71,8 @@ Options (environment variable in brackets):
 
 Ports 0 pick free ports. Delete the state folder to start afresh.
 
-  tillflow logs <function> [--follow] [--since 10m]   a function's logs from a running platform (logs --help)`;
+  tillflow logs <function> [--follow] [--since 10m]   a function's logs from a running platform (logs --help)
+  tillflow lake [--date D] [--store S] [--sql QUERY]   the lake's Parquet files; a DuckDB query over them (lake --help)`;
 
 /** Reads the command line and the environment; throws a {@link UsageError} for a bad value. */
 function parseCommandLine(argv: string[], env: Record<string, string | undefined> = process.env): CommandOptions {
@@ -189,6 +191,7 @@ export async function runCommand(
   options: { env?: Record<string, string | undefined>; output?: CommandOutput; stopSignal?: Promise<unknown> } = {},
 ): Promise<number> {
   if (argv[0] === 'logs') return runLogsCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'lake') return runLakeCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   const { out, err, tty } = options.output ?? defaultOutput;
   let opts: CommandOptions;
   try {
