@@ -76,7 +76,11 @@ describe('bundleFunction', () => {
 
     const meta = JSON.parse(await readFile(result.metafilePath, 'utf8')) as { inputs: Record<string, unknown> };
     expect(Object.keys(meta.inputs).sort()).toEqual(['src/handler.ts', 'src/legacy-greeting.cjs']);
-    expect(await readdir(join(repo.functionDir('greeter'), 'dist'))).toEqual(['index.mjs', 'meta.json', 'sources.json']);
+    expect(await readdir(join(repo.functionDir('greeter'), 'dist'))).toEqual([
+      'index.mjs',
+      'meta.json',
+      'sources.json',
+    ]);
   });
 
   it('gives the same bytes wherever the repository is checked out', async () => {
