@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   closeSync,
@@ -14,8 +14,7 @@ import {
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { ACCOUNT_ID, REGION, resourceName } from '../resources';
-import { readSignedBody } from './api-auth';
-import { send } from './http';
+import { AwsApiError, jsonProtocolListener } from './json-protocol';
 import { compileFilterPattern, FilterPatternError, type MessageFilter } from './log-filter';
 
 /**
@@ -48,16 +47,6 @@ export interface LogStreamInfo {
   lastEventTimestamp?: number;
   lastIngestionTime?: number;
   storedBytes: number;
-}
-
-/** An error of the Logs API, with its `__type`. */
-export class LogsApiError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = code;
-    this.code = code;
-  }
 }
 
 interface StreamState extends LogStreamInfo {
@@ -129,7 +118,7 @@ export class LogStore {
   createLogGroup(logGroupName: string): void {
     if (this.groups.has(logGroupName)) return;
     if (!/^[\w\-./#]{1,512}$/.test(logGroupName)) {
-      throw new LogsApiError('InvalidParameterException', `Invalid log group name: ${logGroupName}`);
+      throw new AwsApiError('InvalidParameterException', `Invalid log group name: ${logGroupName}`);
     }
     const group: GroupState = {
       name: logGroupName,
@@ -152,7 +141,7 @@ export class LogStore {
     this.createLogGroup(logGroupName);
     const group = this.groups.get(logGroupName) as GroupState;
     if (logStreamName.length === 0 || logStreamName.length > 512 || /[:*]/.test(logStreamName)) {
-      throw new LogsApiError('InvalidParameterException', `Invalid log stream name: ${logStreamName}`);
+      throw new AwsApiError('InvalidParameterException', `Invalid log stream name: ${logStreamName}`);
     }
     const ingestionTime = Date.now();
     let stream = group.streams.get(logStreamName);
@@ -283,7 +272,7 @@ export class LogStore {
   } {
     const group = this.group(request.logGroupName);
     if (request.logStreamNames && request.logStreamNamePrefix) {
-      throw new LogsApiError(
+      throw new AwsApiError(
         'InvalidParameterException',
         'logStreamNames and logStreamNamePrefix are mutually exclusive',
       );
@@ -292,7 +281,7 @@ export class LogStore {
     try {
       match = compileFilterPattern(request.filterPattern);
     } catch (error) {
-      if (error instanceof FilterPatternError) throw new LogsApiError('InvalidParameterException', error.message);
+      if (error instanceof FilterPatternError) throw new AwsApiError('InvalidParameterException', error.message);
       throw error;
     }
     const limit = pageLimit(request.limit);
@@ -352,13 +341,13 @@ export class LogStore {
 
   private group(logGroupName: string): GroupState {
     const group = this.groups.get(logGroupName);
-    if (!group) throw new LogsApiError('ResourceNotFoundException', 'The specified log group does not exist.');
+    if (!group) throw new AwsApiError('ResourceNotFoundException', 'The specified log group does not exist.');
     return group;
   }
 
   private stream(logGroupName: string, logStreamName: string): StreamState {
     const stream = this.group(logGroupName).streams.get(logStreamName);
-    if (!stream) throw new LogsApiError('ResourceNotFoundException', 'The specified log stream does not exist.');
+    if (!stream) throw new AwsApiError('ResourceNotFoundException', 'The specified log stream does not exist.');
     return stream;
   }
 }
@@ -423,7 +412,7 @@ function timeRange(startTime?: number, endTime?: number): (e: LogEvent) => boole
 function pageLimit(limit?: number): number {
   if (limit === undefined) return EVENTS_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > EVENTS_LIMIT) {
-    throw new LogsApiError('InvalidParameterException', `limit must be between 1 and ${EVENTS_LIMIT}`);
+    throw new AwsApiError('InvalidParameterException', `limit must be between 1 and ${EVENTS_LIMIT}`);
   }
   return limit;
 }
@@ -435,7 +424,7 @@ function eventBytes(e: LogEvent): number {
 
 function parseStreamToken(token: string): { direction: 'f' | 'b'; offset: number } {
   const m = /^([fb])\/(\d+)$/.exec(token);
-  if (!m) throw new LogsApiError('InvalidParameterException', 'The specified nextToken is invalid.');
+  if (!m) throw new AwsApiError('InvalidParameterException', 'The specified nextToken is invalid.');
   return { direction: m[1] as 'f' | 'b', offset: Number(m[2]) };
 }
 
@@ -448,14 +437,13 @@ function parseFilterToken(token: string): Record<string, number> {
   } catch {
     // Falls through to the error.
   }
-  throw new LogsApiError('InvalidParameterException', 'The specified nextToken is invalid.');
+  throw new AwsApiError('InvalidParameterException', 'The specified nextToken is invalid.');
 }
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const JSON_1_1 = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'Logs_20140328.';
 
 /** A group's ARN as DescribeLogGroups gives it: `arn` ends with `:*`, `logGroupArn` does not. */
@@ -471,44 +459,13 @@ function logGroupArn(name: string): string {
  * {@link LogStore.put}.
  */
 export function logsApiListener(store: LogStore): RequestListener {
-  return async (req, res) => {
-    const requestId = randomUUID();
-    const headers = { 'content-type': JSON_1_1, 'x-amzn-requestid': requestId };
-    try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
-        throw new LogsApiError(
-          'UnknownOperationException',
-          `expected POST with X-Amz-Target: ${TARGET_PREFIX}<Operation>`,
-        );
-      }
-      const signed = await readSignedBody(req, 1024 * 1024, {
-        service: 'logs',
-        protocol: 'json',
-        refuse: (code, message) => new LogsApiError(code, message),
-      });
-      const text = signed.toString('utf8');
-      let body: Record<string, unknown>;
-      try {
-        body = text ? JSON.parse(text) : {};
-      } catch {
-        throw new LogsApiError('SerializationException', 'the request body is not JSON');
-      }
-      send(res, 200, headers, JSON.stringify(dispatch(store, target.slice(TARGET_PREFIX.length), body)));
-    } catch (error) {
-      const e =
-        error instanceof LogsApiError
-          ? error
-          : new LogsApiError('ServiceUnavailableException', (error as Error).message);
-      const status = e.code === 'ServiceUnavailableException' ? 500 : 400;
-      send(
-        res,
-        status,
-        { ...headers, 'x-amzn-errortype': e.code },
-        JSON.stringify({ __type: e.code, message: e.message }),
-      );
-    }
-  };
+  return jsonProtocolListener({
+    version: '1.1',
+    targetPrefix: TARGET_PREFIX,
+    service: 'logs',
+    internalError: 'ServiceUnavailableException',
+    dispatch: (operation, body) => dispatch(store, operation, body),
+  });
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -517,7 +474,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 /** `logGroupName`, or `logGroupIdentifier` (a name or an ARN, with or without `:*`). */
 function groupOf(body: Record<string, unknown>): string {
   const identifier = str(body.logGroupName) ?? str(body.logGroupIdentifier);
-  if (!identifier) throw new LogsApiError('InvalidParameterException', 'logGroupName is required');
+  if (!identifier) throw new AwsApiError('InvalidParameterException', 'logGroupName is required');
   const arn = /^arn:aws:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$/.exec(identifier);
   return arn ? (arn[1] as string) : identifier;
 }
@@ -526,12 +483,12 @@ function groupOf(body: Record<string, unknown>): string {
 function page<T>(items: T[], body: Record<string, unknown>): { items: T[]; nextToken?: string } {
   const limit = num(body.limit) ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 50) {
-    throw new LogsApiError('InvalidParameterException', 'limit must be between 1 and 50');
+    throw new AwsApiError('InvalidParameterException', 'limit must be between 1 and 50');
   }
   const token = str(body.nextToken);
   const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new LogsApiError('InvalidParameterException', 'The specified nextToken is invalid.');
+    throw new AwsApiError('InvalidParameterException', 'The specified nextToken is invalid.');
   }
   const next = offset + limit < items.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
   return { items: items.slice(offset, offset + limit), ...(next ? { nextToken: next } : {}) };
@@ -559,14 +516,11 @@ function dispatch(store: LogStore, operation: string, body: Record<string, unkno
       const group = groupOf(body);
       const orderBy = str(body.orderBy) ?? 'LogStreamName';
       if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
-        throw new LogsApiError('InvalidParameterException', 'orderBy must be LogStreamName or LastEventTime');
+        throw new AwsApiError('InvalidParameterException', 'orderBy must be LogStreamName or LastEventTime');
       }
       const prefix = str(body.logStreamNamePrefix);
       if (prefix && orderBy === 'LastEventTime') {
-        throw new LogsApiError(
-          'InvalidParameterException',
-          'Cannot order by LastEventTime with a logStreamNamePrefix.',
-        );
+        throw new AwsApiError('InvalidParameterException', 'Cannot order by LastEventTime with a logStreamNamePrefix.');
       }
       const streams = store.describeLogStreams(group, {
         orderBy,
@@ -581,7 +535,7 @@ function dispatch(store: LogStore, operation: string, body: Record<string, unkno
     }
     case 'GetLogEvents': {
       const logStreamName = str(body.logStreamName);
-      if (!logStreamName) throw new LogsApiError('InvalidParameterException', 'logStreamName is required');
+      if (!logStreamName) throw new AwsApiError('InvalidParameterException', 'logStreamName is required');
       return store.getLogEvents({
         logGroupName: groupOf(body),
         logStreamName,
@@ -598,7 +552,7 @@ function dispatch(store: LogStore, operation: string, body: Record<string, unkno
         ...optional(body, ['startTime', 'endTime', 'limit'], num),
       });
     default:
-      throw new LogsApiError(
+      throw new AwsApiError(
         'UnknownOperationException',
         `the local CloudWatch Logs does not serve ${operation} (it serves DescribeLogGroups, DescribeLogStreams, ` +
           'GetLogEvents and FilterLogEvents)',

@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
-import { readSignedBody } from './api-auth';
 import type { HistoryEvent } from './execution-history';
-import { send } from './http';
-import { type ExecutionRecord, SfnApiError, type StateMachineDescription, type StepFunctions } from './step-functions';
-
-const JSON_1_0 = 'application/x-amz-json-1.0';
+import { AwsApiError, jsonProtocolListener } from './json-protocol';
+import type { ExecutionRecord, StateMachineDescription, StepFunctions } from './step-functions';
 
 /**
  * The Step Functions API over HTTP, as @aws-sdk/client-sfn speaks it (the AWS JSON 1.0 protocol: `POST /` with
@@ -15,42 +11,13 @@ const JSON_1_0 = 'application/x-amz-json-1.0';
  * DescribeStateMachineForExecution.
  */
 export function sfnApiListener(sfn: StepFunctions): RequestListener {
-  return async (req, res) => {
-    const requestId = randomUUID();
-    const headers = { 'content-type': JSON_1_0, 'x-amzn-requestid': requestId };
-    try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      if (req.method !== 'POST' || !target.startsWith('AWSStepFunctions.')) {
-        throw new SfnApiError(
-          'UnknownOperationException',
-          'expected POST with X-Amz-Target: AWSStepFunctions.<Operation>',
-        );
-      }
-      const signed = await readSignedBody(req, 1024 * 1024, {
-        service: 'states',
-        protocol: 'json',
-        refuse: (code, message) => new SfnApiError(code, message),
-      });
-      const text = signed.toString('utf8');
-      let body: Record<string, unknown>;
-      try {
-        body = text ? JSON.parse(text) : {};
-      } catch {
-        throw new SfnApiError('SerializationException', 'the request body is not JSON');
-      }
-      const answer = dispatch(sfn, target.slice('AWSStepFunctions.'.length), body);
-      send(res, 200, headers, JSON.stringify(answer));
-    } catch (error) {
-      const e = error instanceof SfnApiError ? error : new SfnApiError('InternalFailure', (error as Error).message);
-      const status = e.code === 'InternalFailure' ? 500 : 400;
-      send(
-        res,
-        status,
-        { ...headers, 'x-amzn-errortype': e.code },
-        JSON.stringify({ __type: e.code, message: e.message }),
-      );
-    }
-  };
+  return jsonProtocolListener({
+    version: '1.0',
+    targetPrefix: 'AWSStepFunctions.',
+    service: 'states',
+    internalError: 'InternalFailure',
+    dispatch: (operation, body) => dispatch(sfn, operation, body),
+  });
 }
 
 function dispatch(sfn: StepFunctions, operation: string, body: Record<string, unknown>): unknown {
@@ -122,7 +89,7 @@ function dispatch(sfn: StepFunctions, operation: string, body: Record<string, un
       return { ...rest, updateDate: creationDate };
     }
     default:
-      throw new SfnApiError('UnknownOperationException', `the local Step Functions does not serve ${operation}`);
+      throw new AwsApiError('UnknownOperationException', `the local Step Functions does not serve ${operation}`);
   }
 }
 

@@ -17,6 +17,7 @@ import type { LambdaRuntime } from '../runtime/lambda-runtime';
 import { SettledSignal } from '../settled';
 import { type AslDefinition, type FoundState, fillTemplate, type Json, unsupportedFeatures, walkStates } from './asl';
 import { ExecutionHistory, type HistoryEvent, readHistory } from './execution-history';
+import { AwsApiError } from './json-protocol';
 import { installPromiseWithResolvers } from './polyfills';
 
 /** Step Functions caps the data a state passes on (and an execution's input) at 256 KB. */
@@ -43,16 +44,6 @@ export interface ExecutionRecord {
   retries: number;
   /** Errors caught by a Catch. */
   caught: number;
-}
-
-/** An error of the Step Functions API, with the error code the SDK turns into an exception name. */
-export class SfnApiError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = code;
-    this.code = code;
-  }
 }
 
 /** Where the ASL files are, what fills their placeholders, and what their Tasks reach. */
@@ -201,21 +192,21 @@ export class StepFunctions {
   } {
     const machine = this.machines.get(request.stateMachineArn ?? '');
     if (!machine)
-      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
-    if (!this.accepting) throw new SfnApiError('ServiceUnavailable', 'the local platform is stopping');
+      throw new AwsApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    if (!this.accepting) throw new AwsApiError('ServiceUnavailable', 'the local platform is stopping');
     const name = request.name ?? randomUUID();
     if (!isValidExecutionName(name)) {
-      throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
+      throw new AwsApiError('InvalidName', `Invalid Name: '${name}'`);
     }
     const inputText = request.input ?? '{}';
     if (Buffer.byteLength(inputText) > PAYLOAD_LIMIT_BYTES) {
-      throw new SfnApiError('InvalidExecutionInput', `The input is larger than ${PAYLOAD_LIMIT_BYTES} bytes`);
+      throw new AwsApiError('InvalidExecutionInput', `The input is larger than ${PAYLOAD_LIMIT_BYTES} bytes`);
     }
     let input: Json;
     try {
       input = JSON.parse(inputText);
     } catch {
-      throw new SfnApiError(
+      throw new AwsApiError(
         'InvalidExecutionInput',
         `Invalid State Machine Execution Input: '${inputText.slice(0, 100)}'`,
       );
@@ -226,7 +217,7 @@ export class StepFunctions {
       if (existing.status === 'RUNNING' && existing.input === inputText) {
         return { executionArn, startDate: new Date(existing.startDate) };
       }
-      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      throw new AwsApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     const record: ExecutionRecord = {
       executionArn,
@@ -256,7 +247,7 @@ export class StepFunctions {
 
   describeExecution(executionArn: string): ExecutionRecord {
     const record = this.records.get(executionArn) ?? this.history.get(executionArn);
-    if (!record) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    if (!record) throw new AwsApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return { ...record };
   }
 
@@ -271,7 +262,7 @@ export class StepFunctions {
     nextToken?: string;
   } {
     if (!this.machines.has(request.stateMachineArn ?? '')) {
-      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+      throw new AwsApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
     }
     const all = [...this.history.values(), ...this.records.values()]
       .filter((r) => r.stateMachineArn === request.stateMachineArn)
@@ -325,7 +316,7 @@ export class StepFunctions {
   /** DescribeStateMachine: the definition as run (placeholders filled), role, status and configuration. */
   describeStateMachine(arn: string): StateMachineDescription {
     const machine = this.machines.get(arn);
-    if (!machine) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    if (!machine) throw new AwsApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return this.description(machine);
   }
 
@@ -334,7 +325,7 @@ export class StepFunctions {
     const record = this.describeExecution(executionArn);
     const machine = this.machines.get(record.stateMachineArn);
     if (!machine) {
-      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${record.stateMachineArn}'`);
+      throw new AwsApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${record.stateMachineArn}'`);
     }
     return this.description(machine);
   }
@@ -368,7 +359,7 @@ export class StepFunctions {
   stopExecution(request: { executionArn: string; error?: string; cause?: string }): { stopDate: Date } {
     const record = this.records.get(request.executionArn) ?? this.history.get(request.executionArn);
     if (!record) {
-      throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
+      throw new AwsApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
     }
     const running = this.aborts.get(request.executionArn);
     if (record.status !== 'RUNNING' || !running) return { stopDate: new Date(record.stopDate ?? record.startDate) };
@@ -656,7 +647,7 @@ function paginate<T>(
   defaultSize: number,
 ): { page: T[]; nextToken?: string } {
   const offset = request.nextToken ? Number(Buffer.from(request.nextToken, 'base64url').toString()) : 0;
-  if (!Number.isInteger(offset) || offset < 0) throw new SfnApiError('InvalidToken', 'Invalid Token');
+  if (!Number.isInteger(offset) || offset < 0) throw new AwsApiError('InvalidToken', 'Invalid Token');
   const size = request.maxResults && request.maxResults > 0 ? Math.min(request.maxResults, 1000) : defaultSize;
   const next = offset + size < items.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
   return { page: items.slice(offset, offset + size), ...(next ? { nextToken: next } : {}) };
