@@ -1,29 +1,22 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, type Platform, startTestPlatform } from '../src';
+import { runAws } from './aws-cli';
 
 /**
  * An operator's view: the real AWS CLI v2 against the local S3 and DynamoDB. The Debian package's CLI, not the pip
  * CLI v1 some machines have first in PATH.
  */
-const AWS = '/usr/bin/aws';
 const fixtures = join(import.meta.dirname, 'fixtures');
 let platform: Platform;
 let home: string;
 
 beforeAll(async () => {
-  if (!existsSync(AWS)) {
-    throw new Error(`the AWS CLI v2 is not at ${AWS}: .ci/run installs it (apt-get install -y awscli)`);
-  }
-  home = mkdtempSync(join(tmpdir(), 'tillflow-aws-cli-'));
-  // Empty config and credentials files: nothing of the machine's AWS configuration gets in.
-  writeFileSync(join(home, 'config'), '');
-  writeFileSync(join(home, 'credentials'), '');
+  // Where the files the CLI copies up and down live (its configuration is aws-cli.ts's own).
+  home = mkdtempSync(join(tmpdir(), 'tillflow-aws-cli-files-'));
   platform = await startTestPlatform({
     functionsDir: join(fixtures, 'functions'),
     stateMachinesDir: join(fixtures, 'state-machines'),
@@ -36,7 +29,7 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-/** Runs the CLI against one of the platform's servers; resolves with stdout, rejects with stderr in the message. */
+/** Runs the CLI against one of the platform's servers; resolves with stdout. */
 async function aws(
   server: 's3' | 'dynamodb',
   args: string[],
@@ -45,31 +38,12 @@ async function aws(
   return (await run(server, args, credentials)).stdout;
 }
 
-async function run(
+function run(
   server: 's3' | 'dynamodb',
   args: string[],
   credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_CREDENTIALS,
 ): Promise<{ stdout: string; stderr: string }> {
-  const env = {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  try {
-    return await promisify(execFile)(AWS, ['--endpoint-url', platform.endpoints[server], ...args], {
-      env,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (error) {
-    const e = error as Error & { stderr?: string };
-    throw new Error(`aws ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
-  }
+  return runAws(platform.endpoints[server], args, credentials);
 }
 
 /** Bytes that differ from one offset to the next. */
