@@ -9,6 +9,7 @@ import {
   fileListing,
   nearestDates,
   openApiDocument,
+  productTrends,
   weekOverWeek,
 } from '../src';
 
@@ -123,5 +124,29 @@ describe('openApiDocument', () => {
       required: true,
     });
     expect(doc.paths['/files']?.get?.parameters.find((p) => p.name === 'prefix')?.required).toBe(true);
+  });
+});
+
+describe('productTrends', () => {
+  const day = (date: string, units: number) => ({
+    date,
+    total_products: 1,
+    lines: 1,
+    units,
+    gross_sales: units,
+    discounts: 0,
+    net_sales: units,
+    top: [],
+    bottom: [],
+    products: [{ sku: 'A', units, net_sales: units }],
+  });
+
+  it('compares each product week over week, and says nothing without a week before', () => {
+    const rising = productTrends([day('2025-10-01', 2), day('2025-10-14', 5)], '2025-10-14');
+    expect(rising.rising).toMatchObject([
+      { sku: 'A', name: 'A', net_sales: 5, previous_net_sales: 2, change_pct: 150 },
+    ]);
+    expect(rising.falling).toEqual([]);
+    expect(productTrends([day('2025-10-14', 5)], '2025-10-14')).toEqual({ rising: [], falling: [] });
   });
 });
