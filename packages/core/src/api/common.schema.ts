@@ -2,12 +2,12 @@ import type { Static } from 'typebox';
 import * as Type from 'typebox/type';
 
 /**
- * A business date in a query or a path, `YYYY-MM-DD`. The pattern is the schema's; whether the date is on the
- * calendar (not 2025-02-30) is checked by the handler, which says so in its 400.
+ * A business date in a query or a path, `YYYY-MM-DD` on the calendar (`format: date` refuses 2025-02-30).
  */
 export const DateParameter = Type.String({
+  format: 'date',
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-  description: 'a business date, YYYY-MM-DD',
+  description: 'a calendar date, YYYY-MM-DD',
   examples: ['2025-10-29'],
 });
 
