@@ -5,13 +5,24 @@ import { parseArgs } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DEFAULT_EXPECTED_STORES } from '../env';
 import { StateDirInUseError } from '../lifecycle/state-lock';
-import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from '../platform';
+import {
+  DASHBOARD_DIR,
+  DEFAULT_PORTS,
+  type Platform,
+  type PlatformOptions,
+  type Ports,
+  REPO_ROOT,
+  startPlatform,
+} from '../platform';
 import { PortInUseError } from '../servers/http';
 import type { ExecutionRecord } from '../servers/step-functions';
 import { runLakeCommand } from './lake-command';
 import { runLogsCommand } from './logs-command';
+import { runOpenCommand } from './open-command';
+import { runReportCommand } from './report-command';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
 import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
+import { runUploadCommand } from './upload-command';
 
 /** The `tillflow` command's options, from flags over environment variables over defaults. */
 interface CommandOptions {
@@ -78,7 +89,10 @@ TILLFLOW_API_KEY=K makes every API route but GET /health need the header x-api-k
 TILLFLOW_CORS_ORIGINS=http://localhost:5173,... lets those browser origins call the API (default: none, as Terraform).
 
   tillflow logs <function> [--follow] [--since 10m]   a function's logs from a running platform (logs --help)
-  tillflow lake [--date D] [--store S] [--sql QUERY]   the lake's Parquet files; a DuckDB query over them (lake --help)`;
+  tillflow lake [--date D] [--store S] [--sql QUERY]   the lake's Parquet files; a DuckDB query over them (lake --help)
+  tillflow report [--date D]                           a day's report, from a running platform's API (report --help)
+  tillflow upload FILE... [--wait]                     store files through the API, with progress (upload --help)
+  tillflow open [--browser]                            the dashboard's URL; --browser opens it (open --help)`;
 
 /** Reads the command line and the environment; throws a {@link UsageError} for a bad value. */
 function parseCommandLine(argv: string[], env: Record<string, string | undefined> = process.env): CommandOptions {
@@ -209,6 +223,11 @@ export async function runCommand(
 ): Promise<number> {
   if (argv[0] === 'logs') return runLogsCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   if (argv[0] === 'lake') return runLakeCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'report')
+    return runReportCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'upload')
+    return runUploadCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'open') return runOpenCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   const { out, err, tty } = options.output ?? defaultOutput;
   let opts: CommandOptions;
   try {
@@ -245,6 +264,7 @@ export async function runCommand(
     ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
     ...(opts.functionsDir ? { functionsDir: opts.functionsDir } : {}),
     ...(opts.stateMachinesDir ? { stateMachinesDir: opts.stateMachinesDir } : {}),
+    ...(dashboardBuilt() ? { staticDir: DASHBOARD_DIR } : {}),
   };
   let platform: Platform;
   try {
@@ -259,6 +279,10 @@ export async function runCommand(
     `Tillflow local platform up in ${((Date.now() - began) / 1000).toFixed(1)} s. API ${e.api}  S3 ${e.s3}  ` +
       `DynamoDB ${e.dynamodb}  Step Functions ${e.sfn}  SNS ${e.sns}  Logs ${e.logs}  state ${show(opts.stateDir)}`,
   );
+  const dashboardLine = platformOptions.staticDir
+    ? `Dashboard ${e.api}/`
+    : `Dashboard not built (${show(DASHBOARD_DIR)} has no index.html): npx turbo run build --filter=@tillflow/dashboard`;
+  out(dashboardLine);
 
   const stopRequested = options.stopSignal ?? new Promise<never>(() => undefined);
   let stopped = false;
@@ -324,7 +348,7 @@ export async function runCommand(
       }
     }
     if (!opts.once && !stopped) {
-      out(`Serving. Ctrl-C stops.`);
+      out(`Serving. ${dashboardLine}  Ctrl-C stops.`);
       await stopRequested;
     }
     if (stopped) out('Stopping…');
@@ -332,6 +356,10 @@ export async function runCommand(
     await platform.stop();
   }
   return code;
+}
+
+function dashboardBuilt(): boolean {
+  return existsSync(join(DASHBOARD_DIR, 'index.html'));
 }
 
 /** Written to the state folder once every sample file was uploaded: "first run" means this file is absent. */
