@@ -28,6 +28,16 @@ export class ApiRequestError extends Error {
 
 type Query = Record<string, string | number | undefined>;
 
+/**
+ * The header a credential goes in: a JWT (three base64url parts, what the Cognito authorizer in AWS wants) as
+ * `Authorization: Bearer`, anything else as the local platform's `x-api-key` (`TILLFLOW_API_KEY`).
+ */
+export function credentialHeader(credential: string): Record<string, string> {
+  if (!credential) return {};
+  if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(credential)) return { authorization: `Bearer ${credential}` };
+  return { 'x-api-key': credential };
+}
+
 /** The HTTP API as the dashboard uses it: one method per route, typed by the API's schemas (`@tillflow/core`). */
 export class ApiClient {
   constructor(private readonly config: DashboardConfig) {}
@@ -43,8 +53,7 @@ export class ApiClient {
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const key = storedApiKey();
-    return { accept: 'application/json', ...(key ? { 'x-api-key': key } : {}), ...extra };
+    return { accept: 'application/json', ...credentialHeader(storedApiKey()), ...extra };
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, query: Query = {}, body?: unknown): Promise<T> {

@@ -78,7 +78,10 @@ export function App(props: { config: DashboardConfig }) {
   );
 }
 
-/** The API key field: hidden behind a button; the key is kept in this browser and sent as `x-api-key`. */
+/**
+ * The credential field: hidden behind a button; kept in this browser and sent as `x-api-key`, or as a bearer token
+ * when it is a JWT (`credentialHeader`).
+ */
 function ApiKey(props: { onChange: () => void }) {
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState(storedApiKey);
@@ -98,7 +101,7 @@ function ApiKey(props: { onChange: () => void }) {
           }}
         >
           <label>
-            API key (x-api-key)
+            API key or JWT
             <input
               type="password"
               value={value}

@@ -43,7 +43,7 @@ export function percent(value: number | null, options: { signed?: boolean } = {}
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
-/** `Wed 29 Oct 2025` for a business date (a calendar day: formatted in UTC so no time zone shifts it). */
+/** `Wed, 29 Oct 2025` for a business date (a calendar day: formatted in UTC so no time zone shifts it). */
 export function longDate(date: string): string {
   return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
     weekday: 'short',

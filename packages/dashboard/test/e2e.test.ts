@@ -65,6 +65,18 @@ describe('the dashboard in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Load time: from navigation to the first figure on screen (the KPIs, after GET /analytics), and the page's own
+    // timings; written beside the screenshots, and bounded loosely (a shared CI machine is slow).
+    const started = Date.now();
+    await page.goto(`${api}/#/overview`);
+    await page.locator('[data-kpi="net_sales"]').waitFor();
+    const firstFigureMs = Date.now() - started;
+    const timing = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { domContentLoadedMs: Math.round(n.domContentLoadedEventEnd), loadMs: Math.round(n.loadEventEnd) };
+    });
+    writeFileSync(join(SHOTS, '..', 'load-time.json'), `${JSON.stringify({ firstFigureMs, ...timing }, null, 2)}\n`);
+    expect(firstFigureMs).toBeLessThan(10_000);
     await openTab(page, '#/overview');
     const kpi = async (name: string) => shownNumber(await page.locator(`[data-kpi="${name}"] .kpi-value`).innerText());
     expect(await kpi('net_sales')).toBe(expected.company.net_sales);
