@@ -9,11 +9,11 @@ import { StoreComparison } from './tabs/stores';
 import { Trends } from './tabs/trends';
 
 const TABS = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'trends', label: 'Trends' },
-  { id: 'stores', label: 'Store comparison' },
-  { id: 'files', label: 'Files' },
-  { id: 'report', label: 'Report' },
+  { id: 'overview', label: 'Overview', short: 'Overview' },
+  { id: 'trends', label: 'Trends', short: 'Trends' },
+  { id: 'stores', label: 'Store comparison', short: 'Stores' },
+  { id: 'files', label: 'Files', short: 'Files' },
+  { id: 'report', label: 'Report', short: 'Report' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -61,7 +61,8 @@ export function App(props: { config: DashboardConfig }) {
                 go(t.id);
               }}
             >
-              {t.label}
+              <span class="label-long">{t.label}</span>
+              <span class="label-short">{t.short}</span>
             </a>
           ))}
         </nav>

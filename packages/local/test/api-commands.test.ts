@@ -105,6 +105,50 @@ describe('tillflow report', () => {
   });
 });
 
+describe('npm start and the dashboard', () => {
+  const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs'].flatMap((server) => [`--${server}-port`, '0']);
+  const FIXTURES = join(here, 'fixtures');
+  const FIXTURE_CODE = [
+    '--functions-dir',
+    join(FIXTURES, 'functions'),
+    '--state-machines-dir',
+    join(FIXTURES, 'state-machines'),
+  ];
+
+  it('prints the dashboard URL and serves the build there, or says how to build it when there is none', async () => {
+    let requestStop: () => void = () => undefined;
+    const stopSignal = new Promise<void>((resolve) => {
+      requestStop = resolve;
+    });
+    let page: { status: number; type: string; body: string } | undefined;
+    const output: ReturnType<typeof capture> = capture();
+    const out = output.out;
+    output.out = (line) => {
+      out(line);
+      const m = /^Serving\. Dashboard (\S+) {2}Ctrl-C stops\.$/.exec(line);
+      if (m)
+        void fetch(m[1] as string, { headers: { accept: 'text/html' } }).then(async (res) => {
+          page = { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+          requestStop();
+        });
+    };
+    const args = [...FREE_PORTS, ...FIXTURE_CODE, '--no-sample-data', '--state-dir', join(temp, 'serve')];
+    const dashboard = join(FIXTURES, 'static');
+    expect(await runCommand([...args, '--dashboard-dir', dashboard], { env: {}, output, stopSignal })).toBe(0);
+    expect(output.stdout.some((l) => /^Dashboard http:\/\/127\.0\.0\.1:\d+\/$/.test(l))).toBe(true);
+    expect(page?.status).toBe(200);
+    expect(page?.type).toContain('text/html');
+    expect(page?.body).toBe(readFileSync(join(dashboard, 'index.html'), 'utf8'));
+
+    const none = capture();
+    const once = [...args.slice(0, -1), join(temp, 'serve-2'), '--once', '--dashboard-dir', join(temp, 'no-build')];
+    expect(await runCommand(once, { env: {}, output: none })).toBe(0);
+    expect(none.stdout).toContain(
+      `Dashboard not built (${join(temp, 'no-build')}/ has no index.html): npx turbo run build --filter=@tillflow/dashboard`,
+    );
+  });
+});
+
 describe('tillflow open', () => {
   it('prints the dashboard URL once the platform serves it, and with --browser hands it to the opener', async () => {
     const output = capture();

@@ -43,6 +43,8 @@ interface CommandOptions {
   corsOrigins?: string[];
   functionsDir?: string;
   stateMachinesDir?: string;
+  /** The dashboard build the API serves at `/` (default {@link DASHBOARD_DIR}). */
+  dashboardDir: string;
 }
 
 /** A command line that cannot be run; the message says why. */
@@ -82,6 +84,7 @@ Options (environment variable in brackets):
                           the bundles are what deploys and what the tests run)
   --functions-dir DIR     functions to run, default functions/
   --state-machines-dir DIR  ASL files to run, default state-machines/
+  --dashboard-dir DIR     the dashboard build served at /, default packages/dashboard/dist/
   --help                  this text
 
 Ports 0 pick free ports. Delete the state folder to start afresh.
@@ -118,6 +121,7 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
         verbose: { type: 'boolean' },
         'functions-dir': { type: 'string' },
         'state-machines-dir': { type: 'string' },
+        'dashboard-dir': { type: 'string' },
         'from-source': { type: 'boolean' },
         concurrency: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -196,6 +200,7 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
     ...(corsOrigins ? { corsOrigins } : {}),
     ...(functionsDir ? { functionsDir: resolve(functionsDir) } : {}),
     ...(stateMachinesDir ? { stateMachinesDir: resolve(stateMachinesDir) } : {}),
+    dashboardDir: resolve((values['dashboard-dir'] as string | undefined) ?? DASHBOARD_DIR),
   };
 }
 
@@ -264,7 +269,7 @@ export async function runCommand(
     ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
     ...(opts.functionsDir ? { functionsDir: opts.functionsDir } : {}),
     ...(opts.stateMachinesDir ? { stateMachinesDir: opts.stateMachinesDir } : {}),
-    ...(dashboardBuilt() ? { staticDir: DASHBOARD_DIR } : {}),
+    ...(existsSync(join(opts.dashboardDir, 'index.html')) ? { staticDir: opts.dashboardDir } : {}),
   };
   let platform: Platform;
   try {
@@ -281,7 +286,7 @@ export async function runCommand(
   );
   const dashboardLine = platformOptions.staticDir
     ? `Dashboard ${e.api}/`
-    : `Dashboard not built (${show(DASHBOARD_DIR)} has no index.html): npx turbo run build --filter=@tillflow/dashboard`;
+    : `Dashboard not built (${show(opts.dashboardDir)} has no index.html): npx turbo run build --filter=@tillflow/dashboard`;
   out(dashboardLine);
 
   const stopRequested = options.stopSignal ?? new Promise<never>(() => undefined);
@@ -356,10 +361,6 @@ export async function runCommand(
     await platform.stop();
   }
   return code;
-}
-
-function dashboardBuilt(): boolean {
-  return existsSync(join(DASHBOARD_DIR, 'index.html'));
 }
 
 /** Written to the state folder once every sample file was uploaded: "first run" means this file is absent. */
