@@ -6,7 +6,8 @@ import { money, moneyCompact, shortDate } from './format';
  * A net sales line with its 7- and 30-day moving averages. A day without figures is a gap in the daily line (not a
  * zero that would read as a day of no sales); the averages carry on over it, as the API computes them.
  */
-export function salesChart(points: readonly TrendPoint[], colour: string): ChartConfiguration<'line'> {
+export function salesChart(all: readonly TrendPoint[], colour: string): ChartConfiguration<'line'> {
+  const points = all.slice(firstReported([all]));
   return {
     type: 'line',
     data: {
@@ -60,6 +61,15 @@ export function moneyLineOptions(): NonNullable<ChartConfiguration<'line'>['opti
       },
     },
   };
+}
+
+/**
+ * Where the charts of these series start: the first day any of them has figures. The days before are the window's
+ * start before the data began (the sample week in a 30-day window), and would only squeeze the lines to one side.
+ */
+export function firstReported(series: readonly (readonly TrendPoint[])[]): number {
+  const firsts = series.map((points) => points.findIndex((p) => p.reported)).filter((i) => i >= 0);
+  return firsts.length > 0 ? Math.min(...firsts) : 0;
 }
 
 /** The days of a series that have figures. */

@@ -5,7 +5,7 @@ import { DatePicker } from '../date-picker';
 import { count, money, moneyCompact, percent, shortDate } from '../format';
 import { type Async, useApi, useAsync, useHashParam } from '../hooks';
 import { type AnyChartConfig, colour } from '../palette';
-import { moneyLineOptions } from '../series';
+import { firstReported, moneyLineOptions } from '../series';
 import { STORE_COLUMNS } from './overview';
 import { Series } from './trends';
 
@@ -209,7 +209,8 @@ function RangeView({ all }: { all: TrendsResponse[] }) {
     ];
   });
   const config = useMemo<AnyChartConfig>(() => {
-    const first = all[0]?.store?.points ?? [];
+    const start = firstReported(all.map((t) => t.store?.points ?? []));
+    const first = (all[0]?.store?.points ?? []).slice(start);
     return {
       type: 'line',
       data: {
@@ -219,7 +220,7 @@ function RangeView({ all }: { all: TrendsResponse[] }) {
             ? [
                 {
                   label: storeName(t.store.store_id),
-                  data: t.store.points.map((p) => (p.reported ? p.net_sales : null)),
+                  data: t.store.points.slice(start).map((p) => (p.reported ? p.net_sales : null)),
                   borderColor: colour(i),
                   backgroundColor: colour(i),
                   pointRadius: 2,

@@ -89,13 +89,13 @@ export function Series(props: { series: TrendSeries; colour: string; testId: str
           name="wow_net_sales"
           label="Net sales, last 7 days"
           value={money(w.net_sales)}
-          note={`${change(w.net_sales_change_pct)} vs ${money(w.previous_net_sales)}`}
+          note={versus(w.net_sales_change_pct, money(w.previous_net_sales))}
         />
         <Kpi
           name="wow_transactions"
           label="Transactions, last 7 days"
           value={count(w.transactions)}
-          note={`${change(w.transactions_change_pct)} vs ${count(w.previous_transactions)}`}
+          note={versus(w.transactions_change_pct, count(w.previous_transactions))}
         />
       </div>
       <ChartView config={config} height={260} label="net sales per day with 7- and 30-day moving averages" />
@@ -103,8 +103,16 @@ export function Series(props: { series: TrendSeries; colour: string; testId: str
   );
 }
 
+/** `+4.2% vs $61,000.00 the week before`, or that there is no week before to compare with. */
+function versus(pct: number | null, previous: string): string {
+  return pct === null
+    ? 'no figures the week before'
+    : `${percent(pct, { signed: true })} vs ${previous} the week before`;
+}
+
+/** A product's change, or `new` when it sold nothing the week before. */
 function change(pct: number | null): string {
-  return pct === null ? 'no previous week' : percent(pct, { signed: true });
+  return pct === null ? 'new' : percent(pct, { signed: true });
 }
 
 function ProductTrends({ trends }: { trends: TrendsResponse }) {
