@@ -1,6 +1,6 @@
 import { defineHttpRoutes, Env } from '@tillflow/aws';
 import { openApiDocument } from '@tillflow/core';
-import { version } from '../package.json' with { type: 'json' };
+import pkg from '../package.json' with { type: 'json' };
 import { checkHealth } from './health';
 
 /**
@@ -12,7 +12,7 @@ export const handler = defineHttpRoutes(
   { name: 'get-health', config: { BUCKET_NAME: Env.BUCKET_NAME, SALES_TABLE: Env.SALES_TABLE } },
   (route) => ({
     'GET /health': route({}, async (_event, { config, logger }) => {
-      const body = await checkHealth(config.BUCKET_NAME, config.SALES_TABLE, version);
+      const body = await checkHealth(config.BUCKET_NAME, config.SALES_TABLE, pkg.version);
       if (body.status !== 'ok') logger.warn('unhealthy', { checks: body.checks });
       return { statusCode: body.status === 'ok' ? 200 : 503, body };
     }),
@@ -21,7 +21,7 @@ export const handler = defineHttpRoutes(
       const proto = event.headers?.['x-forwarded-proto'] ?? (host?.startsWith('127.0.0.1') ? 'http' : 'https');
       return {
         statusCode: 200,
-        body: openApiDocument({ version, ...(host ? { serverUrl: `${proto}://${host}` } : {}) }),
+        body: openApiDocument({ version: pkg.version, ...(host ? { serverUrl: `${proto}://${host}` } : {}) }),
       };
     }),
   }),

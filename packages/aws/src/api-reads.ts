@@ -24,9 +24,10 @@ function strip<T>(item: Record<string, unknown>): T {
   return body as T;
 }
 
-async function getItem(table: string, key: TableKey): Promise<Record<string, unknown> | undefined> {
+/** One item by its table key (an indexed key's GSI attributes left out: GetItem takes the table's key only). */
+async function getItem(table: string, { PK, SK }: TableKey): Promise<Record<string, unknown> | undefined> {
   const [{ GetCommand }, documents] = await Promise.all([import('@aws-sdk/lib-dynamodb'), documentClient()]);
-  const out = await documents.send(new GetCommand({ TableName: table, Key: key }));
+  const out = await documents.send(new GetCommand({ TableName: table, Key: { PK, SK } }));
   return out.Item as Record<string, unknown> | undefined;
 }
 

@@ -139,7 +139,8 @@ const STABLE_PCT = 5;
 /**
  * Company-wide product trends: each SKU's net sales and units over the 7 days ending on `to` against the 7 before
  * (every SKU sold in either week, from the days' full product lists), the `limit` largest rises and falls by change
- * in net sales. Names come from the days' ranked lists, else the SKU stands for its name.
+ * in net sales. Names come from the days' ranked lists, else the SKU stands for its name. Without a single analysed
+ * day in the week before there is nothing to compare with, and both lists are empty (not every product "rising").
  */
 export function productTrends(
   days: readonly ProductDayFigures[],
@@ -148,6 +149,7 @@ export function productTrends(
 ): { rising: ProductChange[]; falling: ProductChange[] } {
   const currentFrom = addDays(to, -6);
   const previousFrom = addDays(to, -13);
+  if (!days.some((d) => d.date >= previousFrom && d.date < currentFrom)) return { rising: [], falling: [] };
   const bySku = new Map<string, { now: number; before: number; units: number; unitsBefore: number }>();
   const names = new Map<string, string>();
   for (const day of days) {
