@@ -52,7 +52,7 @@ describe('tillflow upload', () => {
       expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(readFileSync(file))).toBe(true);
     }
     await platform.waitForIdle();
-  });
+  }, 180_000);
 
   it("refuses a misnamed file with the API's reason and exits 1, and a missing file with the usage", async () => {
     const misnamed = join(temp, 'sales-monday.json');

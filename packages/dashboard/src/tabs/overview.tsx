@@ -252,7 +252,7 @@ function Products({ products, testId }: { products: readonly RankedProduct[]; te
         <tbody>
           {products.map((p) => (
             <tr key={p.sku} data-row={p.sku}>
-              <td>
+              <td class="wrap">
                 {p.name} <span class="muted sku">{p.sku}</span>
               </td>
               <td class="num">{money(p.net_sales)}</td>

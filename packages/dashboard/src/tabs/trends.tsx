@@ -144,7 +144,7 @@ function ProductTable({ products, testId }: { products: readonly ProductTrend[];
         <tbody>
           {products.map((p) => (
             <tr key={p.sku} data-row={p.sku}>
-              <td>
+              <td class="wrap">
                 {p.name} <span class="muted sku">{p.sku}</span>
               </td>
               <td class="num">{money(p.net_sales)}</td>
