@@ -162,6 +162,7 @@ describe('the dashboard in Chromium', () => {
     await badRow.getByRole('button', { name: 'reasons' }).click();
     await expect.poll(() => page.locator('[data-testid="rejection-reason"]').count()).toBe(1);
     expect(await page.locator('[data-testid="rejection-reason"]').innerText()).toBe(reason);
+    await page.screenshot({ path: join(SHOTS, 'files-uploaded-desktop.png'), fullPage: true });
     await page.close();
   });
 

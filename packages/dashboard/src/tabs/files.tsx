@@ -321,10 +321,10 @@ function FileTable(props: { files: readonly FileEntry[]; prefix: FilePrefix; onR
         <thead>
           <tr>
             <th>File</th>
-            <th>Store</th>
-            <th>Day</th>
+            <th class="hide-phone">Store</th>
+            <th class="hide-phone">Day</th>
             <th class="num">Size</th>
-            <th>Stored</th>
+            <th class="hide-phone">Stored</th>
             {props.prefix === 'rejected' && <th>Rejected</th>}
             <th />
           </tr>
@@ -335,10 +335,10 @@ function FileTable(props: { files: readonly FileEntry[]; prefix: FilePrefix; onR
               <td class="key" title={f.key}>
                 {f.key.split('/').at(-1)}
               </td>
-              <td>{f.store_id ?? '–'}</td>
-              <td>{f.date ?? '–'}</td>
+              <td class="hide-phone">{f.store_id ?? '–'}</td>
+              <td class="hide-phone">{f.date ?? '–'}</td>
               <td class="num">{bytes(f.size)}</td>
-              <td>{dateTime(f.last_modified)}</td>
+              <td class="hide-phone">{dateTime(f.last_modified)}</td>
               {props.prefix === 'rejected' && (
                 <td>
                   {f.reason ? <Badge tone="critical">whole file</Badge> : `${count(f.rejected_lines ?? 0)} lines`}
