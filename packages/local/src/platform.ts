@@ -36,6 +36,9 @@ import { ensureTables } from './servers/tables';
 /** The repository root: the folder holding `functions/`, `state-machines/` and `sample-data/`. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** The dashboard's build (`packages/dashboard`, `vite build`), which `npm start` has the API serve at `/`. */
+export const DASHBOARD_DIR = join(REPO_ROOT, 'packages', 'dashboard', 'dist');
+
 /** Where the platform caches what is slow to compute and the same for the same files (parsed HCL, validated ASL). */
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'tillflow-local');
 

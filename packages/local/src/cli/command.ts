@@ -5,13 +5,24 @@ import { parseArgs } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DEFAULT_EXPECTED_STORES } from '../env';
 import { StateDirInUseError } from '../lifecycle/state-lock';
-import { DEFAULT_PORTS, type Platform, type PlatformOptions, type Ports, REPO_ROOT, startPlatform } from '../platform';
+import {
+  DASHBOARD_DIR,
+  DEFAULT_PORTS,
+  type Platform,
+  type PlatformOptions,
+  type Ports,
+  REPO_ROOT,
+  startPlatform,
+} from '../platform';
 import { PortInUseError } from '../servers/http';
 import type { ExecutionRecord } from '../servers/step-functions';
 import { runLakeCommand } from './lake-command';
 import { runLogsCommand } from './logs-command';
+import { runOpenCommand } from './open-command';
+import { runReportCommand } from './report-command';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
 import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
+import { runUploadCommand } from './upload-command';
 
 /** The `tillflow` command's options, from flags over environment variables over defaults. */
 interface CommandOptions {
@@ -32,6 +43,8 @@ interface CommandOptions {
   corsOrigins?: string[];
   functionsDir?: string;
   stateMachinesDir?: string;
+  /** The dashboard build the API serves at `/` (default {@link DASHBOARD_DIR}). */
+  dashboardDir: string;
 }
 
 /** A command line that cannot be run; the message says why. */
@@ -71,6 +84,7 @@ Options (environment variable in brackets):
                           the bundles are what deploys and what the tests run)
   --functions-dir DIR     functions to run, default functions/
   --state-machines-dir DIR  ASL files to run, default state-machines/
+  --dashboard-dir DIR     the dashboard build served at /, default packages/dashboard/dist/
   --help                  this text
 
 Ports 0 pick free ports. Delete the state folder to start afresh.
@@ -78,7 +92,10 @@ TILLFLOW_API_KEY=K makes every API route but GET /health need the header x-api-k
 TILLFLOW_CORS_ORIGINS=http://localhost:5173,... lets those browser origins call the API (default: none, as Terraform).
 
   tillflow logs <function> [--follow] [--since 10m]   a function's logs from a running platform (logs --help)
-  tillflow lake [--date D] [--store S] [--sql QUERY]   the lake's Parquet files; a DuckDB query over them (lake --help)`;
+  tillflow lake [--date D] [--store S] [--sql QUERY]   the lake's Parquet files; a DuckDB query over them (lake --help)
+  tillflow report [--date D]                           a day's report, from a running platform's API (report --help)
+  tillflow upload FILE... [--wait]                     store files through the API, with progress (upload --help)
+  tillflow open [--browser]                            the dashboard's URL; --browser opens it (open --help)`;
 
 /** Reads the command line and the environment; throws a {@link UsageError} for a bad value. */
 function parseCommandLine(argv: string[], env: Record<string, string | undefined> = process.env): CommandOptions {
@@ -104,6 +121,7 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
         verbose: { type: 'boolean' },
         'functions-dir': { type: 'string' },
         'state-machines-dir': { type: 'string' },
+        'dashboard-dir': { type: 'string' },
         'from-source': { type: 'boolean' },
         concurrency: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -182,6 +200,7 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
     ...(corsOrigins ? { corsOrigins } : {}),
     ...(functionsDir ? { functionsDir: resolve(functionsDir) } : {}),
     ...(stateMachinesDir ? { stateMachinesDir: resolve(stateMachinesDir) } : {}),
+    dashboardDir: resolve((values['dashboard-dir'] as string | undefined) ?? DASHBOARD_DIR),
   };
 }
 
@@ -209,6 +228,11 @@ export async function runCommand(
 ): Promise<number> {
   if (argv[0] === 'logs') return runLogsCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   if (argv[0] === 'lake') return runLakeCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'report')
+    return runReportCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'upload')
+    return runUploadCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'open') return runOpenCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   const { out, err, tty } = options.output ?? defaultOutput;
   let opts: CommandOptions;
   try {
@@ -245,6 +269,7 @@ export async function runCommand(
     ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
     ...(opts.functionsDir ? { functionsDir: opts.functionsDir } : {}),
     ...(opts.stateMachinesDir ? { stateMachinesDir: opts.stateMachinesDir } : {}),
+    ...(existsSync(join(opts.dashboardDir, 'index.html')) ? { staticDir: opts.dashboardDir } : {}),
   };
   let platform: Platform;
   try {
@@ -259,6 +284,10 @@ export async function runCommand(
     `Tillflow local platform up in ${((Date.now() - began) / 1000).toFixed(1)} s. API ${e.api}  S3 ${e.s3}  ` +
       `DynamoDB ${e.dynamodb}  Step Functions ${e.sfn}  SNS ${e.sns}  Logs ${e.logs}  state ${show(opts.stateDir)}`,
   );
+  const dashboardLine = platformOptions.staticDir
+    ? `Dashboard ${e.api}/`
+    : `Dashboard not built (${show(opts.dashboardDir)} has no index.html): npx turbo run build --filter=@tillflow/dashboard`;
+  out(dashboardLine);
 
   const stopRequested = options.stopSignal ?? new Promise<never>(() => undefined);
   let stopped = false;
@@ -324,7 +353,7 @@ export async function runCommand(
       }
     }
     if (!opts.once && !stopped) {
-      out(`Serving. Ctrl-C stops.`);
+      out(`Serving. ${dashboardLine}  Ctrl-C stops.`);
       await stopRequested;
     }
     if (stopped) out('Stopping…');
