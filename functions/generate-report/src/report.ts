@@ -1,11 +1,5 @@
 import { snsSubject } from '@tillflow/aws';
-import {
-  type CompanyDayFigures,
-  escapeHtml,
-  PAYMENT_METHODS,
-  type ProductDayFigures,
-  weekday,
-} from '@tillflow/core';
+import { type CompanyDayFigures, escapeHtml, PAYMENT_METHODS, type ProductDayFigures, weekday } from '@tillflow/core';
 import type { DailyInsights, Trend } from '@tillflow/insights';
 
 /** What the report is made of: figures already computed and stored by the workflow, nothing recomputed here. */

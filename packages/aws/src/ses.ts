@@ -68,7 +68,9 @@ export async function sendEmail(message: EmailMessage): Promise<string> {
 function checkMessage(message: EmailMessage): void {
   if (message.to.length === 0) throw new ValidationError('an email needs at least one recipient');
   if (message.to.length > SES_MAX_RECIPIENTS) {
-    throw new ValidationError(`SES takes at most ${SES_MAX_RECIPIENTS} recipients per message, got ${message.to.length}`);
+    throw new ValidationError(
+      `SES takes at most ${SES_MAX_RECIPIENTS} recipients per message, got ${message.to.length}`,
+    );
   }
   for (const address of [message.from, ...message.to]) {
     if (!EMAIL_ADDRESS_RE.test(address)) throw new ValidationError(`"${address}" is not an email address`);
