@@ -118,6 +118,8 @@ export interface PlatformOptions {
   logs?: LogSink;
   /** Where the platform reports what goes wrong in the background (default: stderr). */
   log?: (line: string) => void;
+  /** Called for each email the local SES accepts (the CLI prints a line). */
+  onEmail?: (email: SentEmail) => void;
   /** Called when an execution ends, whatever its status (the CLI prints a line per upload and per day). */
   onExecutionEnd?: (record: ExecutionRecord) => void;
 }
@@ -408,7 +410,7 @@ async function loadFunctions(
   parts.mailbox = new SesMailbox({
     dir: join(parts.stateDir, 'ses'),
     identities: [reportEmail.sender],
-    onMessage: (m) => parts.log(`tillflow: mail "${m.subject}" to ${m.recipients.join(', ')}: ${m.path}`),
+    ...(options.onEmail ? { onMessage: options.onEmail } : {}),
   });
   const known = {
     ...knownValues({

@@ -10,7 +10,10 @@ import { type CommandOutput, runCommand } from '../src/cli/command';
 
 const here = import.meta.dirname;
 const fixtures = join(here, 'fixtures');
-const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs'].flatMap((server) => [`--${server}-port`, '0']);
+const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs', 'ses'].flatMap((server) => [
+  `--${server}-port`,
+  '0',
+]);
 const FIXTURE_CODE = [
   '--functions-dir',
   join(fixtures, 'functions'),

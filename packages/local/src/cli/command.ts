@@ -245,6 +245,7 @@ export async function runCommand(
     timeZone: opts.timeZone,
     verbose: opts.verbose,
     log: err,
+    onEmail: (m) => out(`  mailed    "${m.subject}" to ${m.recipients.join(', ')}: ${relative(process.cwd(), m.path)}`),
     onExecutionEnd: (record) => {
       const line = executionLine(record);
       if (line) out(line);
