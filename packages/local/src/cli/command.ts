@@ -245,7 +245,7 @@ export async function runCommand(
     timeZone: opts.timeZone,
     verbose: opts.verbose,
     log: err,
-    onEmail: (m) => out(`  mailed    "${m.subject}" to ${m.recipients.join(', ')}: ${relative(process.cwd(), m.path)}`),
+    onEmail: (m) => out(`  mailed    "${m.subject}" to ${m.recipients.join(', ')}: ${shown(m.path)}`),
     onExecutionEnd: (record) => {
       const line = executionLine(record);
       if (line) out(line);
@@ -341,6 +341,12 @@ export async function runCommand(
     await platform.stop();
   }
   return code;
+}
+
+/** A path relative to the working directory when it is inside it, else as it is. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
 }
 
 /** Written to the state folder once every sample file was uploaded: "first run" means this file is absent. */
