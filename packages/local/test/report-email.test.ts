@@ -155,6 +155,18 @@ describe('the local SES v2 API', () => {
     expect(email.headers.find((h) => h.key === 'x-test')?.value).toBe('yes');
   });
 
+  it('writes Raw content as sent, adding the Message-ID and Date SES adds, to the recipients of its headers', async () => {
+    const raw = `From: ${SENDER}\r\nTo: raw@example.com\r\nCc: copy@example.com\r\nSubject: raw one\r\n\r\nbody\r\n`;
+    const out = await platform
+      .sesClient()
+      .send(new SendEmailCommand({ Content: { Raw: { Data: new TextEncoder().encode(raw) } } }));
+    const bytes = readFileSync(join(mailDir(), `${out.MessageId}.eml`), 'utf8');
+    expect(bytes.endsWith(raw)).toBe(true);
+    expect(bytes).toMatch(new RegExp(`^Message-ID: <${out.MessageId}@[^>]+>\r\nDate: [A-Z][a-z]{2}, \\d{2} `));
+    const sent = platform.emails().find((m) => m.messageId === out.MessageId);
+    expect(sent?.recipients).toEqual(['raw@example.com', 'copy@example.com']);
+  });
+
   it('refuses a sender that is not a verified identity, as SES does', async () => {
     await expect(platform.sesClient().send(simple('someone@elsewhere.example'))).rejects.toMatchObject({
       name: 'MessageRejected',

@@ -111,7 +111,7 @@ export class SesMailbox {
     const message =
       kinds[0] === 'Simple'
         ? await this.composeSimple(body, content.Simple, listed, messageId, sentAt)
-        : await this.readRaw(body, content.Raw, listed);
+        : await this.readRaw(body, content.Raw, listed, messageId, sentAt);
     if (message.recipients.length === 0) {
       throw new SesApiError('BadRequestException', 'Missing final @domain: the message has no recipient');
     }
@@ -199,22 +199,25 @@ export class SesMailbox {
   }
 
   /**
-   * Raw content: the caller's own MIME message, written as it came. Its From must be verified; its recipients are the
-   * Destination's when given, else its To, Cc and Bcc headers (as SES does).
+   * Raw content: the caller's own MIME message, written as it came, with a Message-ID and a Date header put first
+   * when it has none (SES adds both). Its From must be verified; its recipients are the Destination's when given,
+   * else its To, Cc and Bcc headers (as SES does).
    */
   private async readRaw(
     body: Record<string, unknown>,
     raw: unknown,
     listed: Record<'to' | 'cc' | 'bcc', string[]>,
+    messageId: string,
+    sentAt: Date,
   ): Promise<ComposedMessage> {
     const data = (raw as { Data?: unknown } | null)?.Data;
     if (typeof data !== 'string' || data === '') {
       throw new SesApiError('BadRequestException', 'Content.Raw.Data must be the base64 of a MIME message');
     }
-    const bytes = Buffer.from(data, 'base64');
+    const given = Buffer.from(data, 'base64');
     let parsed: Awaited<ReturnType<typeof PostalMime.parse>>;
     try {
-      parsed = await PostalMime.parse(bytes);
+      parsed = await PostalMime.parse(given);
     } catch (error) {
       throw new SesApiError('MessageRejected', `the raw message cannot be parsed: ${(error as Error).message}`);
     }
@@ -228,6 +231,12 @@ export class SesMailbox {
       fromDestination.length > 0
         ? fromDestination
         : bareAddresses([...(parsed.to ?? []), ...(parsed.cc ?? []), ...(parsed.bcc ?? [])]);
+    const has = (name: string) => parsed.headers.some((h) => h.key === name);
+    const added = [
+      ...(has('message-id') ? [] : [`Message-ID: <${messageId}@email.tillflow.local>`]),
+      ...(has('date') ? [] : [`Date: ${sentAt.toUTCString().replace(/GMT$/, '+0000')}`]),
+    ];
+    const bytes = added.length > 0 ? Buffer.concat([Buffer.from(`${added.join('\r\n')}\r\n`), given]) : given;
     return { bytes, from, subject: parsed.subject ?? '', recipients };
   }
 
