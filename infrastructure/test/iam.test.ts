@@ -195,7 +195,10 @@ describe('function roles', () => {
     for (const [name, fn] of Object.entries(allFunctions)) {
       if (name === 'generate-report') continue;
       const actions = (fn.statements as Statement[]).flatMap((s) => s.actions);
-      expect(actions.filter((a) => a.startsWith('ses:')), name).toEqual([]);
+      expect(
+        actions.filter((a) => a.startsWith('ses:')),
+        name,
+      ).toEqual([]);
     }
   });
 

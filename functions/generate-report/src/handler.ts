@@ -1,6 +1,6 @@
-import { analysisCorrelationId, defineHandler, Env, publicationLease } from '@tillflow/aws';
+import { analysisCorrelationId, defineHandler, Env, emailSettings, publicationLease } from '@tillflow/aws';
 import { ReportEvent } from './event';
-import { generateReport, type ReportResult, reportEmailSettings } from './publish-report';
+import { generateReport, type ReportResult } from './publish-report';
 
 /**
  * The daily report: company summary, stores reported against `EXPECTED_STORES`, payment mix, top products, anomalies,
@@ -27,7 +27,7 @@ export const handler = defineHandler(
       bucket: config.BUCKET_NAME,
       topicArn: config.REPORT_TOPIC_ARN,
       expectedStores: config.EXPECTED_STORES,
-      email: reportEmailSettings(config.REPORT_EMAIL_RECIPIENTS, config.REPORT_EMAIL_SENDER),
+      email: emailSettings(config.REPORT_EMAIL_RECIPIENTS, config.REPORT_EMAIL_SENDER),
     };
     const result = await generateReport(targets, event, publicationLease(config.SALES_TABLE, lambda));
     if (result.status === 'published') logger.info('report published', { key: result.textKey, id: result.messageId });

@@ -1,29 +1,15 @@
-import { type PublicationLease, publish, publishOnce, putObject, readFactsAndInsights, sendEmail } from '@tillflow/aws';
-import { ConfigError, ValidationError } from '@tillflow/core';
+import {
+  type EmailSettings,
+  type PublicationLease,
+  publish,
+  publishOnce,
+  putObject,
+  readFactsAndInsights,
+  sendEmail,
+} from '@tillflow/aws';
+import { ValidationError } from '@tillflow/core';
 import type { ReportEvent } from './event';
 import { type Report, renderReport } from './report';
-
-/** Where the report email goes: Terraform's `report_email_recipients` and `report_email_sender`. */
-export interface ReportEmailSettings {
-  sender: string;
-  recipients: readonly string[];
-}
-
-/**
- * The email settings from the function's configuration: undefined when no recipient is configured (the report goes
- * by SNS only). Recipients without a sender fail as a `ConfigError` naming both variables (Terraform refuses the
- * same with a precondition, so this is a deployment done by other means).
- */
-export function reportEmailSettings(
-  recipients: readonly string[] | undefined,
-  sender: string | undefined,
-): ReportEmailSettings | undefined {
-  if (!recipients || recipients.length === 0) return undefined;
-  if (!sender) {
-    throw new ConfigError('REPORT_EMAIL_RECIPIENTS is set but REPORT_EMAIL_SENDER is not: the email needs a From');
-  }
-  return { sender, recipients };
-}
 
 /**
  * The email part of the step: sent, skipped because this revision's email (or a later one's) is already out, or off
@@ -64,7 +50,7 @@ export interface ReportTargets {
   topicArn: string;
   expectedStores: readonly string[];
   /** Undefined: no email. */
-  email: ReportEmailSettings | undefined;
+  email: EmailSettings | undefined;
 }
 
 /**
@@ -147,7 +133,7 @@ async function storeAndPublish(
  * (and `tillflow mail --date`).
  */
 async function emailOnce(
-  settings: ReportEmailSettings,
+  settings: EmailSettings,
   event: ReportEvent,
   lease: PublicationLease,
   render: () => Promise<Report>,

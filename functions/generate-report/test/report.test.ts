@@ -1,9 +1,8 @@
-import { ConfigError, escapeHtml, type ProductDayFigures, summarizeCompany } from '@tillflow/core';
+import { escapeHtml, type ProductDayFigures, summarizeCompany } from '@tillflow/core';
 import { createStatisticalProvider, type DailyInsights } from '@tillflow/insights';
 import { beforeAll, describe, expect, it } from 'vitest';
 // Store figures of the insights package's series: one transaction per 25.00, cash 30%, debit 20%, mobile 10%.
 import { storeDay } from '../../../packages/insights/test/series';
-import { reportEmailSettings } from '../src/publish-report';
 import { type ReportInput, renderReport, storeAttendance } from '../src/report';
 
 const DATE = '2025-10-29';
@@ -131,18 +130,5 @@ describe('storeAttendance and escapeHtml', () => {
 
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
-  });
-});
-
-describe('reportEmailSettings', () => {
-  it('is off without recipients, and needs a sender when there are some', () => {
-    expect(reportEmailSettings(undefined, 'reports@example.com')).toBeUndefined();
-    expect(reportEmailSettings([], undefined)).toBeUndefined();
-    expect(reportEmailSettings(['ops@example.com'], 'reports@example.com')).toEqual({
-      sender: 'reports@example.com',
-      recipients: ['ops@example.com'],
-    });
-    expect(() => reportEmailSettings(['ops@example.com'], undefined)).toThrow(ConfigError);
-    expect(() => reportEmailSettings(['ops@example.com'], undefined)).toThrow(/REPORT_EMAIL_SENDER/);
   });
 });

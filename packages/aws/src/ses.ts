@@ -1,9 +1,36 @@
-import { ValidationError } from '@tillflow/core';
+import { ConfigError, ValidationError } from '@tillflow/core';
 import { sesClient } from './clients/ses';
 import { EMAIL_ADDRESS_RE } from './config';
 
 /** SES v2 takes at most 50 recipients per message (To, Cc and Bcc together). */
 export const SES_MAX_RECIPIENTS = 50;
+
+/** Who sends and who receives an email a function sends: from `REPORT_EMAIL_SENDER` and `REPORT_EMAIL_RECIPIENTS`. */
+export interface EmailSettings {
+  sender: string;
+  recipients: readonly string[];
+}
+
+/**
+ * The email settings of a function from its configuration (`Env.REPORT_EMAIL_RECIPIENTS`, `Env.REPORT_EMAIL_SENDER`,
+ * which Terraform sets from `report_email_recipients` and `report_email_sender`): undefined when no recipient is
+ * configured (nothing is emailed). Recipients without a sender fail as a `ConfigError` naming both variables
+ * (Terraform refuses the same with a precondition, so that is a deployment done by other means).
+ *
+ * @example
+ * const email = emailSettings(config.REPORT_EMAIL_RECIPIENTS, config.REPORT_EMAIL_SENDER);
+ * if (email) await sendEmail({ from: email.sender, to: email.recipients, subject, html, text });
+ */
+export function emailSettings(
+  recipients: readonly string[] | undefined,
+  sender: string | undefined,
+): EmailSettings | undefined {
+  if (!recipients || recipients.length === 0) return undefined;
+  if (!sender) {
+    throw new ConfigError('REPORT_EMAIL_RECIPIENTS is set but REPORT_EMAIL_SENDER is not: the email needs a From');
+  }
+  return { sender, recipients };
+}
 
 /** An HTML email with its plain-text alternative, as {@link sendEmail} sends it. */
 export interface EmailMessage {

@@ -1,6 +1,6 @@
-import { ValidationError } from '@tillflow/core';
+import { ConfigError, ValidationError } from '@tillflow/core';
 import { describe, expect, it } from 'vitest';
-import { type EmailMessage, SES_MAX_RECIPIENTS, sendEmail } from '../src/ses';
+import { type EmailMessage, emailSettings, SES_MAX_RECIPIENTS, sendEmail } from '../src/ses';
 
 const message: EmailMessage = {
   from: 'reports@example.com',
@@ -28,5 +28,18 @@ describe('sendEmail', () => {
     const sent = sendEmail({ ...message, ...change } as EmailMessage);
     await expect(sent).rejects.toBeInstanceOf(ValidationError);
     await expect(sent).rejects.toThrow(text);
+  });
+});
+
+describe('emailSettings', () => {
+  it('is off without recipients, and needs a sender when there are some', () => {
+    expect(emailSettings(undefined, 'reports@example.com')).toBeUndefined();
+    expect(emailSettings([], undefined)).toBeUndefined();
+    expect(emailSettings(['ops@example.com'], 'reports@example.com')).toEqual({
+      sender: 'reports@example.com',
+      recipients: ['ops@example.com'],
+    });
+    expect(() => emailSettings(['ops@example.com'], undefined)).toThrow(ConfigError);
+    expect(() => emailSettings(['ops@example.com'], undefined)).toThrow(/REPORT_EMAIL_SENDER/);
   });
 });
