@@ -293,19 +293,31 @@ locals {
       ]
     }
     "generate-report" = {
-      description     = "Writes the daily report under reports/ and publishes it to the report topic."
+      description     = "Writes the daily report under reports/, publishes it to the report topic and emails it (SES) to the configured recipients."
       memory_mb       = 256
       timeout_seconds = 60
       workflows       = ["daily-analysis"]
       environment = {
-        REPORT_TOPIC_ARN = aws_sns_topic.report.arn
-        EXPECTED_STORES  = local.expected_stores_csv
+        REPORT_TOPIC_ARN        = aws_sns_topic.report.arn
+        EXPECTED_STORES         = local.expected_stores_csv
+        REPORT_EMAIL_RECIPIENTS = join(",", var.report_email_recipients)
+        REPORT_EMAIL_SENDER     = local.report_email_enabled ? var.report_email_sender : ""
       }
       statements = [
         {
           sid       = "PublishReport"
           actions   = ["sns:Publish"]
           resources = [aws_sns_topic.report.arn]
+        },
+        {
+          # SES v2 SendEmail authorises on the sending identity; the condition pins the From address as well.
+          sid       = "EmailReport"
+          enabled   = local.report_email_enabled
+          actions   = ["ses:SendEmail"]
+          resources = [local.report_email_identity_arn]
+          conditions = [
+            { test = "StringEquals", variable = "ses:FromAddress", values = [local.report_email_enabled ? var.report_email_sender : ""] },
+          ]
         },
         local.shared_statements.read_analysis,
         {

@@ -38,6 +38,15 @@ output "report_topic_arn" {
   value       = aws_sns_topic.report.arn
 }
 
+output "report_email_identity" {
+  description = "The SES identity the report email is sent as, and whether SES has verified it (null when no recipient is set, or the identity is not managed here)."
+  value = length(aws_sesv2_email_identity.report) == 0 ? null : {
+    identity    = aws_sesv2_email_identity.report[0].email_identity
+    verified    = aws_sesv2_email_identity.report[0].verified_for_sending_status
+    dkim_tokens = aws_sesv2_email_identity.report[0].dkim_signing_attributes[0].tokens
+  }
+}
+
 output "unstarted_uploads_queue_url" {
   description = "Dead-letter queue of uploads whose workflow EventBridge could not start."
   value       = aws_sqs_queue.unstarted_uploads.url

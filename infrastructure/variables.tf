@@ -70,6 +70,50 @@ variable "report_email" {
   }
 }
 
+variable "report_email_recipients" {
+  type        = list(string)
+  description = "Addresses the daily report is emailed to as HTML through Amazon SES v2, besides the report topic (one message, all in To). Empty sends no email. While the account is in the SES sandbox, each must be a verified identity too (docs/deployment.md)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.report_email_recipients : can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", a))])
+    error_message = "report_email_recipients must list email addresses."
+  }
+
+  validation {
+    condition     = length(var.report_email_recipients) <= 50 && length(distinct(var.report_email_recipients)) == length(var.report_email_recipients)
+    error_message = "report_email_recipients takes at most 50 distinct addresses: SES sends a message to 50 recipients at most."
+  }
+}
+
+variable "report_email_sender" {
+  type        = string
+  description = "The From address of the report email: an address of the SES identity report_email_identity (the address itself, or an address at that domain). Required when report_email_recipients is set."
+  default     = null
+
+  validation {
+    condition     = var.report_email_sender == null || can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", var.report_email_sender))
+    error_message = "report_email_sender must be an email address or null."
+  }
+}
+
+variable "report_email_identity" {
+  type        = string
+  description = "The SES identity that authorises report_email_sender: the sender address (null, the default) or its domain. The function may send as this identity only."
+  default     = null
+
+  validation {
+    condition     = var.report_email_identity == null || can(regex("^([^@[:space:]]+@)?[a-z0-9.-]+\\.[a-z]{2,}$", lower(var.report_email_identity)))
+    error_message = "report_email_identity must be an email address or a domain name, or null."
+  }
+}
+
+variable "create_report_email_identity" {
+  type        = bool
+  description = "Creates report_email_identity in SES (aws_sesv2_email_identity). SES then mails the address a verification link, or gives DKIM records for a domain (output report_email_identity). False when the identity already exists in the account and region."
+  default     = true
+}
+
 variable "bedrock_model_id" {
   type        = string
   description = "Bedrock model (or cross-region inference profile such as us.amazon.nova-lite-v1:0) used when insights_provider is bedrock."

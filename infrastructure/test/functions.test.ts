@@ -104,7 +104,7 @@ describe('the function map and functions/', () => {
       'calc-company-metrics': ['EXPECTED_STORES'],
       'notify-failure': ['ALERTS_TOPIC_ARN'],
       'generate-recommendations': ['BEDROCK_MODEL_ID', 'INSIGHTS_PROVIDER'],
-      'generate-report': ['EXPECTED_STORES', 'REPORT_TOPIC_ARN'],
+      'generate-report': ['EXPECTED_STORES', 'REPORT_EMAIL_RECIPIENTS', 'REPORT_EMAIL_SENDER', 'REPORT_TOPIC_ARN'],
       'publish-notice': ['ALERTS_TOPIC_ARN', 'REPORT_TOPIC_ARN'],
       'trigger-daily-analysis': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'DAILY_ANALYSIS_TIMEZONE', 'EXPECTED_STORES'],
     };

@@ -160,6 +160,7 @@ describe('function roles', () => {
         /^\$\{(local\.sales_table_arn|aws_dynamodb_table\.idempotency\.arn)\}$|^\$\{local\.sales_table_arn\}\/index\/GSI1$/,
       sns: /^\$\{aws_sns_topic\.(alerts|report)\.arn\}$/,
       states: /^\$\{local\.daily_analysis_state_machine_arn\}$/,
+      ses: /^\$\{local\.report_email_identity_arn\}$/,
     };
     for (const [name, fn] of Object.entries(allFunctions)) {
       for (const s of fn.statements) {
@@ -175,6 +176,34 @@ describe('function roles', () => {
         expect(pattern, `${name} uses ${service}`).toBeDefined();
         for (const resource of s.resources as string[]) expect(resource, `${name} ${s.sid}`).toMatch(pattern as RegExp);
       }
+    }
+  });
+
+  it('lets generate-report send email only when recipients are set, as the report identity and from its sender', () => {
+    const statements = (allFunctions['generate-report']?.statements ?? []) as Statement[];
+    const ses = statements.filter((s) => s.actions.some((a) => a.startsWith('ses:')));
+    expect(ses).toEqual([
+      {
+        sid: 'EmailReport',
+        enabled: '${local.report_email_enabled}',
+        actions: ['ses:SendEmail'],
+        resources: ['${local.report_email_identity_arn}'],
+        conditions: [
+          {
+            test: 'StringEquals',
+            variable: 'ses:FromAddress',
+            values: ['${local.report_email_enabled ? var.report_email_sender : ""}'],
+          },
+        ],
+      },
+    ]);
+    for (const [name, fn] of Object.entries(allFunctions)) {
+      if (name === 'generate-report') continue;
+      const actions = (fn.statements as Statement[]).flatMap((s) => s.actions);
+      expect(
+        actions.filter((a) => a.startsWith('ses:')),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -194,7 +223,14 @@ describe('function roles', () => {
       'analyze-trends': ['s3:GetObject', 's3:PutObject'],
       'generate-recommendations': ['bedrock:InvokeModel', 's3:GetObject', 's3:PutObject'],
       'combine-insights': ['dynamodb:PutItem', 's3:GetObject'],
-      'generate-report': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject', 'sns:Publish'],
+      'generate-report': [
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        's3:PutObject',
+        'ses:SendEmail',
+        'sns:Publish',
+      ],
       'export-to-quicksight': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject'],
       'publish-notice': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'sns:Publish'],
       'trigger-daily-analysis': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution'],

@@ -170,8 +170,20 @@ const recommendations = (degraded: boolean): RecommendationsResult => ({
 });
 const combined: InsightCounts & { written: boolean } = { anomalies: 0, trends: 0, recommendations: 0, written: true };
 const reportKeys = { textKey: `reports/date=${DATE}/report.txt`, htmlKey: `reports/date=${DATE}/report.html` };
-const report: ReportResult = { status: 'published', ...reportKeys, messageId: 'm-1', subject: 'Tillflow daily report' };
-const reportSkipped: ReportResult = { status: 'skipped', ...reportKeys, reason: 'published', revision: 1 };
+const report: ReportResult = {
+  status: 'published',
+  ...reportKeys,
+  messageId: 'm-1',
+  subject: 'Tillflow daily report',
+  email: { status: 'sent', messageId: 'e-1', recipients: 2 },
+};
+const reportSkipped: ReportResult = {
+  status: 'skipped',
+  ...reportKeys,
+  reason: 'published',
+  revision: 1,
+  email: { status: 'off' },
+};
 const exported: ExportResult = {
   status: 'exported',
   datasets: [{ dataset: 'store_summaries', key: `quicksight/store_summaries/date=${DATE}.ndjson`, rows: 1 }],

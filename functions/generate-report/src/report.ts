@@ -1,5 +1,5 @@
 import { snsSubject } from '@tillflow/aws';
-import { type CompanyDayFigures, PAYMENT_METHODS, type ProductDayFigures, weekday } from '@tillflow/core';
+import { type CompanyDayFigures, escapeHtml, PAYMENT_METHODS, type ProductDayFigures, weekday } from '@tillflow/core';
 import type { DailyInsights, Trend } from '@tillflow/insights';
 
 /** What the report is made of: figures already computed and stored by the workflow, nothing recomputed here. */
@@ -202,11 +202,7 @@ function columnWidths(rows: readonly string[][]): number[] {
   return widths;
 }
 
-/** Store-supplied text (product names) and model text reach the HTML: everything is escaped. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
+/** Store-supplied text (product names) and model text reach the HTML: every cell and title is escaped. */
 function renderHtml(heading: string, preface: readonly string[], sections: readonly Section[]): string {
   const parts = [
     '<!DOCTYPE html>',

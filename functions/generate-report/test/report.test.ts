@@ -1,9 +1,9 @@
-import { type ProductDayFigures, summarizeCompany } from '@tillflow/core';
+import { escapeHtml, type ProductDayFigures, summarizeCompany } from '@tillflow/core';
 import { createStatisticalProvider, type DailyInsights } from '@tillflow/insights';
 import { beforeAll, describe, expect, it } from 'vitest';
 // Store figures of the insights package's series: one transaction per 25.00, cash 30%, debit 20%, mobile 10%.
 import { storeDay } from '../../../packages/insights/test/series';
-import { escapeHtml, type ReportInput, renderReport, storeAttendance } from '../src/report';
+import { type ReportInput, renderReport, storeAttendance } from '../src/report';
 
 const DATE = '2025-10-29';
 

@@ -42,6 +42,12 @@ function parse(text: string, property: TSchema): unknown {
   return text;
 }
 
+/**
+ * An address as the Terraform variables check it (`report_email_recipients`, `report_email_sender`): one `@`, a dot
+ * in the domain, no spaces. SES checks the rest (and refuses an unverified sender).
+ */
+export const EMAIL_ADDRESS_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 /** Reusable config properties, named after the variables the handlers read. */
 export const Env = {
   BUCKET_NAME: Type.String({ minLength: 3 }),
@@ -89,6 +95,24 @@ export const Env = {
           .filter((s) => s !== ''),
     }),
   ),
+  /**
+   * Comma-separated addresses the daily report is emailed to through SES (Terraform's `report_email_recipients`);
+   * unset or empty: no email. At most 50, SES's limit per message.
+   */
+  REPORT_EMAIL_RECIPIENTS: Type.Optional(
+    Type.Array(Type.String({ pattern: EMAIL_ADDRESS_RE.source }), {
+      minItems: 1,
+      maxItems: 50,
+      uniqueItems: true,
+      parse: (text: string) =>
+        text
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+    }),
+  ),
+  /** The report email's From address, of a verified SES identity (Terraform's `report_email_sender`). */
+  REPORT_EMAIL_SENDER: Type.Optional(Type.String({ pattern: EMAIL_ADDRESS_RE.source })),
   /** The Bedrock model of the `bedrock` provider; the provider's default when unset. */
   BEDROCK_MODEL_ID: Type.Optional(Type.String({ minLength: 1 })),
 } as const;

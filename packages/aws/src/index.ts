@@ -31,5 +31,6 @@ export * from './observability';
 export * from './publications';
 export * from './s3';
 export * from './sales-table';
+export * from './ses';
 export * from './sns';
 export * from './workflows';

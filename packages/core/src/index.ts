@@ -69,6 +69,7 @@ export * from './company-metrics';
 export * from './company-metrics.schema';
 export * from './dates';
 export * from './errors';
+export * from './html';
 export * from './keys';
 export * from './metrics';
 export * from './money';

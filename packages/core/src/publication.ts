@@ -7,7 +7,13 @@
  */
 
 /** The outputs of a day's analysis that must not go out twice for the same revision. */
-export type PublicationOutput = 'report' | 'export' | 'no_data_notice' | 'partial_failure_notice';
+export type PublicationOutput =
+  | 'report'
+  /** The report as an HTML email (SES), marked apart from the SNS report so that one's failure does not resend the other. */
+  | 'report_email'
+  | 'export'
+  | 'no_data_notice'
+  | 'partial_failure_notice';
 
 /** What the day status holds about one output. */
 export interface PublicationMarker {

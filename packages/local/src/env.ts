@@ -16,12 +16,40 @@ export const LOCAL_CREDENTIALS: { readonly accessKeyId: string; readonly secretA
   secretAccessKey: process.env.TILLFLOW_SECRET_ACCESS_KEY || 'test',
 };
 
+/**
+ * The report email's local settings when Terraform's `report_email_recipients` default is empty and
+ * `report_email_sender` null (no email in AWS unless configured): locally the report always goes by email too, to
+ * addresses of the reserved domain example.com (RFC 2606), so that nothing can reach a real mailbox.
+ */
+export const LOCAL_REPORT_EMAIL: { readonly recipients: readonly string[]; readonly sender: string } = {
+  recipients: ['reports@example.com'],
+  sender: 'tillflow@example.com',
+};
+
 /** What the functions' variables depend on. */
 export interface HandlerEnvironmentInput {
-  endpoints: { s3: string; dynamodb: string; sns: string; sfn: string; logs: string };
+  endpoints: { s3: string; dynamodb: string; sns: string; sfn: string; logs: string; ses: string };
   expectedStores: readonly string[];
   timeZone: string;
   verbose: boolean;
+  /** `REPORT_EMAIL_RECIPIENTS` and `REPORT_EMAIL_SENDER` (the local SES's verified identity is the sender). */
+  reportEmail: { recipients: readonly string[]; sender: string };
+}
+
+/**
+ * The report email's settings: the platform's options, else Terraform's defaults when they configure an email, else
+ * {@link LOCAL_REPORT_EMAIL}.
+ */
+export function localReportEmail(
+  options: { recipients?: readonly string[]; sender?: string } | undefined,
+  defaults: Readonly<Record<string, unknown>>,
+): { recipients: readonly string[]; sender: string } {
+  const configured = defaults.report_email_recipients;
+  const recipients =
+    Array.isArray(configured) && configured.length > 0 ? configured.map(String) : LOCAL_REPORT_EMAIL.recipients;
+  const sender =
+    typeof defaults.report_email_sender === 'string' ? defaults.report_email_sender : LOCAL_REPORT_EMAIL.sender;
+  return { recipients: options?.recipients ?? recipients, sender: options?.sender ?? sender };
 }
 
 /**
@@ -39,6 +67,8 @@ export function knownValues(input: Omit<HandlerEnvironmentInput, 'endpoints'>): 
     REPORT_TOPIC_ARN: topicArn(TOPIC_NAMES.report),
     DAILY_ANALYSIS_STATE_MACHINE_ARN: stateMachineArn('daily-analysis'),
     DAILY_ANALYSIS_TIMEZONE: input.timeZone,
+    REPORT_EMAIL_RECIPIENTS: input.reportEmail.recipients.join(','),
+    REPORT_EMAIL_SENDER: input.reportEmail.sender,
     POWERTOOLS_LOG_LEVEL: input.verbose ? 'INFO' : 'WARN',
   };
 }
@@ -57,6 +87,7 @@ export function localAdditions(endpoints: HandlerEnvironmentInput['endpoints']):
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
     AWS_ENDPOINT_URL_SFN: endpoints.sfn,
     AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }

@@ -3,10 +3,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_EXPECTED_STORES, knownValues, LOCAL_CREDENTIALS, localAdditions } from './env';
+import { DEFAULT_EXPECTED_STORES, knownValues, LOCAL_CREDENTIALS, localAdditions, localReportEmail } from './env';
 import { checkPortsFree } from './lifecycle/ports';
 import { lockStateDir } from './lifecycle/state-lock';
 import { BUCKET_NAME, IDEMPOTENCY_TABLE, REGION, SALES_TABLE, TOPIC_NAMES, topicArn } from './resources';
@@ -21,6 +22,7 @@ import { gatewayListener } from './servers/gateway';
 import { listen, type RunningServer } from './servers/http';
 import { functionLogGroup, LogStore, logsApiListener } from './servers/logs';
 import { API_ROUTES } from './servers/routes';
+import { type SentEmail, SesMailbox, sesApiListener } from './servers/ses';
 import { sfnApiListener } from './servers/sfn-api';
 import { type PublishedMessage, SnsTopics, snsApiListener } from './servers/sns';
 import {
@@ -43,7 +45,15 @@ export const DASHBOARD_DIR = join(REPO_ROOT, 'packages', 'dashboard', 'dist');
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'tillflow-local');
 
 /** Default ports (docs/architecture.md "The local platform"); 0 picks a free port. */
-export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamodb: 8000, sfn: 8083, sns: 8084, logs: 8085 } as const;
+export const DEFAULT_PORTS = {
+  api: 3000,
+  s3: 4569,
+  dynamodb: 8000,
+  sfn: 8083,
+  sns: 8084,
+  logs: 8085,
+  ses: 8086,
+} as const;
 
 /** A port per server of the platform. */
 export type Ports = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
@@ -56,6 +66,7 @@ const PORT_FLAGS: Record<keyof Ports, string> = {
   sfn: '--sfn-port',
   sns: '--sns-port',
   logs: '--logs-port',
+  ses: '--ses-port',
 };
 
 /** How to start the platform: only `stateDir` is required (tests also pass ports 0 and fixture folders). */
@@ -86,6 +97,12 @@ export interface PlatformOptions {
   schedules?: readonly Schedule[];
   /** `EXPECTED_STORES` (default 0001–0011). */
   expectedStores?: readonly string[];
+  /**
+   * Where the report email goes and who sends it (`REPORT_EMAIL_RECIPIENTS`, `REPORT_EMAIL_SENDER`; the sender is the
+   * local SES's one verified identity). Default: Terraform's defaults when they set recipients, else
+   * `LOCAL_REPORT_EMAIL` (addresses at example.com).
+   */
+  reportEmail?: { recipients?: readonly string[]; sender?: string };
   /** `DAILY_ANALYSIS_TIMEZONE`, also the scheduler's time zone (default: Terraform's default). */
   timeZone?: string;
   /** INFO logs from the handlers, printed as well as kept in their log groups, and s3rver's request log. */
@@ -108,6 +125,8 @@ export interface PlatformOptions {
   logs?: LogSink;
   /** Where the platform reports what goes wrong in the background (default: stderr). */
   log?: (line: string) => void;
+  /** Called for each email the local SES accepts (the CLI prints a line). */
+  onEmail?: (email: SentEmail) => void;
   /** Called when an execution ends, whatever its status (the CLI prints a line per upload and per day). */
   onExecutionEnd?: (record: ExecutionRecord) => void;
 }
@@ -131,6 +150,8 @@ export interface Platform {
   startExecution(machine: string, input: unknown, name?: string): { executionArn: string };
   /** Messages published to SNS since start; of one topic when given its name or ARN. */
   messages(topic?: string): PublishedMessage[];
+  /** Emails the local SES accepted since start, oldest first (each also an `.eml` file under `<state>/ses/`). */
+  emails(): SentEmail[];
   /** Invokes a function directly, as `aws lambda invoke` would. */
   invoke(functionName: string, event: unknown): Promise<unknown>;
   /** The Lambda runtime: the functions' settings and execution environments. */
@@ -153,6 +174,7 @@ export interface Platform {
   documentClient(): DynamoDBDocumentClient;
   sfnClient(): SFNClient;
   snsClient(): SNSClient;
+  sesClient(): SESv2Client;
   /**
    * Stops in order (see {@link drainAndStop}): nothing new is taken, running work gets `graceMs` (default 30 s) to
    * finish, then what still runs is aborted (reconciled at the next start), the servers stop, storage last.
@@ -173,6 +195,7 @@ interface Parts {
   /** The API's CORS origins, settled with the functions' variables (`CORS_ALLOWED_ORIGINS`). */
   corsOrigins?: readonly string[];
   sfn?: StepFunctions;
+  mailbox?: SesMailbox;
   scheduler?: Scheduler;
   clients: { destroy(): void }[];
   /** False once the stop began: S3 events are no longer routed (the next start reconciles them). */
@@ -281,8 +304,8 @@ function snsTopics(parts: Parts, log?: (line: string) => void): SnsTopics {
 }
 
 /**
- * Phase 2: the storage process (S3, DynamoDB) and the platform's own servers (HTTP API, Step Functions, SNS), all at
- * once. Requests that arrive before the platform is ready wait for it.
+ * Phase 2: the storage process (S3, DynamoDB) and the platform's own servers (HTTP API, Step Functions, SNS, SES,
+ * CloudWatch Logs), all at once. Requests that arrive before the platform is ready wait for it.
  */
 async function startServers(
   parts: Parts,
@@ -321,7 +344,8 @@ async function startServers(
     };
   let gateway: RequestListener | undefined;
   let sfnApi: RequestListener | undefined;
-  const serve = async (key: 'api' | 'sfn' | 'sns' | 'logs', listener: RequestListener): Promise<void> => {
+  let sesApi: RequestListener | undefined;
+  const serve = async (key: 'api' | 'sfn' | 'sns' | 'logs' | 'ses', listener: RequestListener): Promise<void> => {
     parts.servers[key] = await listen(listener, ports[key], parts.host, PORT_FLAGS[key]);
   };
   const results = await Promise.allSettled([
@@ -354,6 +378,14 @@ async function startServers(
     ),
     serve('sns', snsApiListener(topics)),
     serve('logs', logsApiListener(parts.logStore)),
+    serve(
+      'ses',
+      whenReady(() => {
+        if (!parts.mailbox) return undefined;
+        sesApi ??= sesApiListener(parts.mailbox);
+        return sesApi;
+      }),
+    ),
   ]);
   for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
@@ -379,8 +411,8 @@ function endpointsOf(parts: Parts): Platform['endpoints'] {
 }
 
 /**
- * Phase 3: each function's settings (Terraform's memory, timeout and variables, with the local endpoints), the
- * Lambda runtime that runs their bundles, and the state machines (validated once per definition). Returns the
+ * Phase 3: the local SES account (its one verified identity is the report's sender), each function's settings
+ * (Terraform's memory, timeout and variables, with the local endpoints), the Lambda runtime that runs their bundles, and the state machines (validated once per definition). Returns the
  * platform's variable values.
  */
 async function loadFunctions(
@@ -392,11 +424,18 @@ async function loadFunctions(
   const functionsDir = resolve(options.functionsDir ?? join(REPO_ROOT, 'functions'));
   const stateMachinesDir = resolve(options.stateMachinesDir ?? join(REPO_ROOT, 'state-machines'));
   const endpoints = endpointsOf(parts);
+  const reportEmail = localReportEmail(options.reportEmail, terraform.defaults);
+  parts.mailbox = new SesMailbox({
+    dir: join(parts.stateDir, 'ses'),
+    identities: [reportEmail.sender],
+    ...(options.onEmail ? { onMessage: options.onEmail } : {}),
+  });
   const known = {
     ...knownValues({
       expectedStores: options.expectedStores ?? DEFAULT_EXPECTED_STORES,
       timeZone: options.timeZone ?? String(terraform.defaults.daily_analysis_timezone ?? 'UTC'),
       verbose: options.verbose ?? false,
+      reportEmail,
     }),
     CORS_ALLOWED_ORIGINS: corsOriginsOf(options, terraform).join(','),
   };
@@ -574,7 +613,12 @@ async function drainAndStop(parts: Parts, graceMs: number): Promise<void> {
       }
     }
     await parts.runtime?.close();
-    await Promise.all([parts.servers.sfn?.close(), parts.servers.sns?.close(), parts.servers.logs?.close()]);
+    await Promise.all([
+      parts.servers.sfn?.close(),
+      parts.servers.sns?.close(),
+      parts.servers.logs?.close(),
+      parts.servers.ses?.close(),
+    ]);
     await parts.storage?.stop();
     for (const client of parts.clients) client.destroy();
   } finally {
@@ -621,6 +665,7 @@ function running(
     describeExecution: (arn) => sfn.describeExecution(arn),
     startExecution: (machine, input, name) => sfn.start(machine, input, name),
     messages: (topic) => topics.messages(topic),
+    emails: () => parts.mailbox?.messages() ?? [],
     invoke: (fn, event) => runtime.invoke(fn, event),
     runtime,
     logStore: parts.logStore,
@@ -632,6 +677,8 @@ function running(
       DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } }),
     sfnClient: () => track(new SFNClient({ region: REGION, endpoint: endpoints.sfn, credentials: LOCAL_CREDENTIALS })),
     snsClient: () => track(new SNSClient({ region: REGION, endpoint: endpoints.sns, credentials: LOCAL_CREDENTIALS })),
+    sesClient: () =>
+      track(new SESv2Client({ region: REGION, endpoint: endpoints.ses, credentials: LOCAL_CREDENTIALS })),
     stop({ graceMs = options.retryIntervalMs !== undefined ? 10_000 : 30_000 } = {}) {
       stopping ??= drainAndStop(parts, graceMs);
       return stopping;

@@ -10,7 +10,7 @@ import { type Platform, type PlatformOptions, startPlatform } from './platform';
 export async function startTestPlatform(options: Partial<PlatformOptions> = {}): Promise<Platform> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'tillflow-test-'));
   const platform = await startPlatform({
-    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0, logs: 0 },
+    ports: { api: 0, s3: 0, dynamodb: 0, sfn: 0, sns: 0, logs: 0, ses: 0 },
     inMemoryDynamoDB: true,
     retryIntervalMs: 10,
     schedules: [],

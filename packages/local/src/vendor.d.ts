@@ -49,3 +49,33 @@ declare module 'dynalite' {
 
   export default function dynalite(options?: DynaliteOptions): Server;
 }
+
+/** The part of nodemailer 10 (untyped ESM) that the local SES uses: MailComposer, which builds a MIME message. */
+declare module 'nodemailer/lib/mail-composer' {
+  type Addresses = string | string[];
+
+  interface MailOptions {
+    from?: string;
+    to?: Addresses;
+    cc?: Addresses;
+    bcc?: Addresses;
+    replyTo?: Addresses;
+    subject?: string;
+    text?: string;
+    html?: string;
+    headers?: Record<string, string>;
+    messageId?: string;
+    date?: Date | string;
+  }
+
+  /** A built MIME tree; `keepBcc` keeps the Bcc header in the output. */
+  interface MimeNode {
+    keepBcc: boolean;
+    build(): Promise<Buffer>;
+  }
+
+  export default class MailComposer {
+    constructor(mail: MailOptions);
+    compile(): MimeNode;
+  }
+}

@@ -10,7 +10,10 @@ import { type CommandOutput, runCommand } from '../src/cli/command';
 
 const here = import.meta.dirname;
 const fixtures = join(here, 'fixtures');
-const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs'].flatMap((server) => [`--${server}-port`, '0']);
+const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs', 'ses'].flatMap((server) => [
+  `--${server}-port`,
+  '0',
+]);
 const FIXTURE_CODE = [
   '--functions-dir',
   join(fixtures, 'functions'),
@@ -50,6 +53,23 @@ describe('tillflow command', () => {
     expect(await runCommand(['--api-port', 'http'], { output })).toBe(2);
     expect(output.stderr.join('\n')).toContain('--api-port must be a port number (0-65535), got "http"');
     expect(output.stderr.join('\n')).toContain('Usage: tillflow');
+  });
+
+  it('refuses report recipients that are not email addresses, and mail options without show', async () => {
+    const output = capture();
+    expect(await runCommand(['--report-recipients', 'ops@example.com,finance'], { output })).toBe(2);
+    expect(output.stderr.join('\n')).toContain(
+      '--report-recipients takes 1 to 50 email addresses separated by commas, got "ops@example.com,finance"',
+    );
+    const mail = capture();
+    expect(await runCommand(['mail', '--html', '--state-dir', tempDir()], { output: mail })).toBe(2);
+    expect(mail.stderr.join('\n')).toContain('--html and --raw go with show');
+    const bad = capture();
+    expect(await runCommand(['mail', '--date', '2025-02-30', '--state-dir', tempDir()], { output: bad })).toBe(2);
+    expect(bad.stderr.join('\n')).toContain('--date takes a date YYYY-MM-DD, got "2025-02-30"');
+    const empty = capture();
+    expect(await runCommand(['mail', '--state-dir', tempDir()], { output: empty })).toBe(1);
+    expect(empty.stderr.join('\n')).toMatch(/no message in .*ses/);
   });
 
   it.each([

@@ -20,6 +20,7 @@ import { runLakeCommand } from './lake-command';
 import { runLogsCommand } from './logs-command';
 import { runOpenCommand } from './open-command';
 import { runReportCommand } from './report-command';
+import { runMailCommand } from './mail-command';
 import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
 import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
 import { runUploadCommand } from './upload-command';
@@ -32,6 +33,8 @@ interface CommandOptions {
   sampleData: boolean;
   once: boolean;
   expectedStores: string[];
+  /** Undefined: the platform's default (Terraform's, else LOCAL_REPORT_EMAIL). */
+  reportRecipients?: string[];
   timeZone: string;
   verbose: boolean;
   help: boolean;
@@ -58,7 +61,7 @@ class UsageError extends Error {
 /** What `tillflow --help` prints. */
 export const USAGE = `Usage: tillflow [options]      (npm start -- [options])
 
-Runs Tillflow on this machine: S3, DynamoDB, Step Functions, SNS and the HTTP API, each function from its built
+Runs Tillflow on this machine: S3, DynamoDB, Step Functions, SNS, SES and the HTTP API, each function from its built
 bundle in Lambda-like execution environments. Until the data folder's store files have all been uploaded (a first
 run), it uploads them through the API as stores do, waits for every workflow and prints a summary. Each start
 resumes what an interrupted run left: uploads not yet processed, complete days not yet analysed.
@@ -70,6 +73,7 @@ Options (environment variable in brackets):
   --sfn-port N            Step Functions API port, default 8083        [TILLFLOW_SFN_PORT]
   --sns-port N            SNS API port, default 8084                   [TILLFLOW_SNS_PORT]
   --logs-port N           CloudWatch Logs API port, default 8085       [TILLFLOW_LOGS_PORT]
+  --ses-port N            SES v2 API port, default 8086                [TILLFLOW_SES_PORT]
   --state-dir DIR         where data is kept, default .tillflow/       [TILLFLOW_STATE_DIR]
   --data-dir DIR          store files to upload, default sample-data/  [TILLFLOW_DATA_DIR]
   --no-sample-data        do not upload the data folder on a first run
@@ -77,6 +81,9 @@ Options (environment variable in brackets):
   --expected-stores IDS   comma-separated store ids a day needs, default: the ids in the data folder's
                           file names, else 0001..0011                   [TILLFLOW_EXPECTED_STORES]
   --time-zone TZ          the business time zone, default UTC           [TILLFLOW_TIME_ZONE]
+  --report-recipients A   comma-separated addresses the daily report is emailed to (written as .eml files
+                          under <state>/ses/), default Terraform's report_email_recipients, else
+                          reports@example.com                           [TILLFLOW_REPORT_RECIPIENTS]
   --verbose               handler INFO logs and the S3 request log
   --concurrency N         execution environments at most, all functions together, default 10
                                                                       [TILLFLOW_CONCURRENCY]
@@ -95,7 +102,8 @@ TILLFLOW_CORS_ORIGINS=http://localhost:5173,... lets those browser origins call 
   tillflow lake [--date D] [--store S] [--sql QUERY]   the lake's Parquet files; a DuckDB query over them (lake --help)
   tillflow report [--date D]                           a day's report, from a running platform's API (report --help)
   tillflow upload FILE... [--wait]                     store files through the API, with progress (upload --help)
-  tillflow open [--browser]                            the dashboard's URL; --browser opens it (open --help)`;
+  tillflow open [--browser]                            the dashboard's URL; --browser opens it (open --help)
+  tillflow mail [--date D] | mail show <id>           the emails sent, as .eml files of the state folder (mail --help)`;
 
 /** Reads the command line and the environment; throws a {@link UsageError} for a bad value. */
 function parseCommandLine(argv: string[], env: Record<string, string | undefined> = process.env): CommandOptions {
@@ -112,11 +120,13 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
         'sfn-port': { type: 'string' },
         'sns-port': { type: 'string' },
         'logs-port': { type: 'string' },
+        'ses-port': { type: 'string' },
         'state-dir': { type: 'string' },
         'data-dir': { type: 'string' },
         'no-sample-data': { type: 'boolean' },
         once: { type: 'boolean' },
         'expected-stores': { type: 'string' },
+        'report-recipients': { type: 'string' },
         'time-zone': { type: 'string' },
         verbose: { type: 'boolean' },
         'functions-dir': { type: 'string' },
@@ -155,6 +165,19 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
   if (badStore !== undefined || expectedStores.length === 0) {
     throw new UsageError(`--expected-stores takes four-digit store ids separated by commas, got "${storesText}"`);
   }
+  const recipientsText = text('report-recipients', 'TILLFLOW_REPORT_RECIPIENTS');
+  const reportRecipients = recipientsText
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (reportRecipients !== undefined) {
+    const bad = reportRecipients.find((a) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a));
+    if (bad !== undefined || reportRecipients.length === 0 || reportRecipients.length > 50) {
+      throw new UsageError(
+        `--report-recipients takes 1 to 50 email addresses separated by commas, got "${recipientsText}"`,
+      );
+    }
+  }
   const timeZone = text('time-zone', 'TILLFLOW_TIME_ZONE') ?? 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -185,12 +208,14 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
       sfn: port('sfn', 'TILLFLOW_SFN_PORT'),
       sns: port('sns', 'TILLFLOW_SNS_PORT'),
       logs: port('logs', 'TILLFLOW_LOGS_PORT'),
+      ses: port('ses', 'TILLFLOW_SES_PORT'),
     },
     stateDir: resolve(text('state-dir', 'TILLFLOW_STATE_DIR') ?? resolve(REPO_ROOT, '.tillflow')),
     dataDir,
     sampleData: values['no-sample-data'] !== true,
     once: values.once === true,
     expectedStores,
+    ...(reportRecipients ? { reportRecipients } : {}),
     timeZone,
     verbose: values.verbose === true,
     help: values.help === true,
@@ -233,6 +258,7 @@ export async function runCommand(
   if (argv[0] === 'upload')
     return runUploadCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   if (argv[0] === 'open') return runOpenCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
+  if (argv[0] === 'mail') return runMailCommand(argv.slice(1), { ...options, output: options.output ?? defaultOutput });
   const { out, err, tty } = options.output ?? defaultOutput;
   let opts: CommandOptions;
   try {
@@ -256,9 +282,11 @@ export async function runCommand(
     stateDir: opts.stateDir,
     ports: opts.ports,
     expectedStores: opts.expectedStores,
+    ...(opts.reportRecipients ? { reportEmail: { recipients: opts.reportRecipients } } : {}),
     timeZone: opts.timeZone,
     verbose: opts.verbose,
     log: err,
+    onEmail: (m) => out(`  mailed    "${m.subject}" to ${m.recipients.join(', ')}: ${shown(m.path)}`),
     onExecutionEnd: (record) => {
       const line = executionLine(record);
       if (line) out(line);
@@ -282,7 +310,8 @@ export async function runCommand(
   const e = platform.endpoints;
   out(
     `Tillflow local platform up in ${((Date.now() - began) / 1000).toFixed(1)} s. API ${e.api}  S3 ${e.s3}  ` +
-      `DynamoDB ${e.dynamodb}  Step Functions ${e.sfn}  SNS ${e.sns}  Logs ${e.logs}  state ${show(opts.stateDir)}`,
+      `DynamoDB ${e.dynamodb}  Step Functions ${e.sfn}  SNS ${e.sns}  SES ${e.ses}  Logs ${e.logs}  ` +
+      `state ${show(opts.stateDir)}`,
   );
   const dashboardLine = platformOptions.staticDir
     ? `Dashboard ${e.api}/`
@@ -361,6 +390,12 @@ export async function runCommand(
     await platform.stop();
   }
   return code;
+}
+
+/** A path relative to the working directory when it is inside it, else as it is. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
 }
 
 /** Written to the state folder once every sample file was uploaded: "first run" means this file is absent. */

@@ -14,14 +14,18 @@ const QUERY_REFUSALS: Record<Refusal, string> = {
 };
 
 /**
- * Reads a request's body and checks its SigV4 signature against the local credentials, as the Step Functions, SNS
- * and CloudWatch Logs APIs check theirs (the SDKs and the AWS CLI sign every call): an anonymous or mis-signed call
+ * Reads a request's body and checks its SigV4 signature against the local credentials, as the Step Functions, SNS,
+ * SES and CloudWatch Logs APIs check theirs (the SDKs and the AWS CLI sign every call): an anonymous or mis-signed call
  * is refused through `refuse`, which builds the API's own error from the code AWS would answer with.
  */
 export async function readSignedBody(
   req: IncomingMessage,
   limitBytes: number,
-  api: { service: 'states' | 'sns' | 'logs'; protocol: 'json' | 'query'; refuse(code: string, message: string): Error },
+  api: {
+    service: 'states' | 'sns' | 'logs' | 'ses';
+    protocol: 'json' | 'query';
+    refuse(code: string, message: string): Error;
+  },
 ): Promise<Buffer> {
   const body = await readBody(req, limitBytes);
   const verification = await verifySignature(

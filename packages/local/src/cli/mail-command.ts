@@ -1,0 +1,197 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isCalendarDate } from '@tillflow/core';
+import PostalMime from 'postal-mime';
+import { REPO_ROOT } from '../platform';
+import { bareAddresses } from '../servers/ses';
+import type { CommandOutput } from './command';
+import { formatTable } from './lake-command';
+
+/** What `tillflow mail --help` prints. */
+export const MAIL_USAGE = `Usage: tillflow mail [--date D]          (npm start -- mail [options])
+       tillflow mail show <id> [--html | --raw]
+
+Lists the emails the local SES accepted (the daily report's among them), oldest first: one .eml file each under
+<state>/ses/, an RFC 5322 message any mail client opens. "show" prints one: its headers and text part, its HTML
+part with --html, or the whole file with --raw. An id is the short id of the list, or any unique part of the
+message id. Reads the files only: the platform need not run.
+
+Options (environment variable in brackets):
+  --date D                only the messages about business date D (their X-Tillflow-Date header), or, for a
+                          message without that header, sent on D (UTC)
+  --state-dir DIR         the platform's state folder, default .tillflow/  [TILLFLOW_STATE_DIR]
+  --html                  show: the HTML part instead of the text part
+  --raw                   show: the .eml file as it is
+  --help                  this text`;
+
+/** An email of the local mailbox, as its `.eml` file says. */
+export interface MailboxMessage {
+  /** SES's message id (the file's name). */
+  messageId: string;
+  /** The random part of the id, which `tillflow mail` prints and `show` takes. */
+  shortId: string;
+  path: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  /** The Date header (ISO 8601). */
+  date: string;
+  /** The X-Tillflow-Date header: the business date a report is about; undefined for other messages. */
+  businessDate: string | undefined;
+  text: string | undefined;
+  html: string | undefined;
+}
+
+/** The folder of the local SES's messages (`SesMailbox`, packages/local/src/servers/ses.ts). */
+export function mailboxDir(stateDir: string): string {
+  return join(stateDir, 'ses');
+}
+
+/** Reads one `.eml` file with postal-mime (a MIME parser independent of the builder that wrote it). */
+export async function readMessage(path: string): Promise<MailboxMessage> {
+  const email = await PostalMime.parse(readFileSync(path));
+  const messageId = basename(path, '.eml');
+  const header = (name: string) => email.headers.find((h) => h.key === name)?.value;
+  return {
+    messageId,
+    shortId: messageId.split('-')[1]?.slice(0, 8) ?? messageId,
+    path,
+    from: bareAddresses(email.from ? [email.from] : [])[0] ?? '',
+    to: bareAddresses(email.to),
+    cc: bareAddresses(email.cc),
+    bcc: bareAddresses(email.bcc),
+    subject: email.subject ?? '',
+    date: email.date ?? '',
+    businessDate: header('x-tillflow-date'),
+    text: email.text,
+    html: email.html,
+  };
+}
+
+/**
+ * The messages of the local mailbox under `stateDir`, oldest first (the file names begin with the time), only those
+ * about or sent on `date` when given (see {@link MAIL_USAGE}). What an API route serving the dashboard's mail list
+ * would return.
+ */
+export async function readMailbox(stateDir: string, filter: { date?: string } = {}): Promise<MailboxMessage[]> {
+  const dir = mailboxDir(stateDir);
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
+  const messages = await Promise.all(files.map((f) => readMessage(join(dir, f))));
+  return messages.filter((m) => !filter.date || (m.businessDate ?? m.date.slice(0, 10)) === filter.date);
+}
+
+/**
+ * `tillflow mail [--date D]` and `tillflow mail show <id> [--html|--raw]`: the local SES's messages, from their files.
+ * Resolves with the exit code: 0, 1 when no message matches, 2 for a bad command line.
+ */
+export async function runMailCommand(
+  argv: string[],
+  options: { env?: Record<string, string | undefined>; output: CommandOutput },
+): Promise<number> {
+  const { out, err } = options.output;
+  const env = options.env ?? process.env;
+  const usage = (message: string): number => {
+    err(`tillflow mail: ${message}\n\n${MAIL_USAGE}`);
+    return 2;
+  };
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        date: { type: 'string' },
+        'state-dir': { type: 'string' },
+        html: { type: 'boolean' },
+        raw: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (values.help) {
+    out(MAIL_USAGE);
+    return 0;
+  }
+  const date = values.date as string | undefined;
+  if (date !== undefined && !isCalendarDate(date)) return usage(`--date takes a date YYYY-MM-DD, got "${date}"`);
+  const stateDir = resolve(
+    (values['state-dir'] as string | undefined) ?? env.TILLFLOW_STATE_DIR ?? join(REPO_ROOT, '.tillflow'),
+  );
+  const messages = await readMailbox(stateDir, date ? { date } : {});
+  if (positionals[0] === 'show') {
+    if (positionals.length !== 2) return usage('name one message: tillflow mail show <id>');
+    if (values.html && values.raw) return usage('--html and --raw: choose one');
+    return show(messages, positionals[1] as string, values, options.output);
+  }
+  if (positionals.length > 0) return usage(`unknown subcommand "${positionals[0]}"`);
+  if (values.html || values.raw) return usage('--html and --raw go with show');
+  if (messages.length === 0) {
+    err(`tillflow mail: no message${date ? ` about ${date}` : ''} in ${mailboxDir(stateDir)}`);
+    return 1;
+  }
+  const rows = messages.map((m) => [
+    m.shortId,
+    m.date.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+    m.businessDate ?? '',
+    [...m.to, ...m.cc, ...m.bcc].join(', '),
+    m.subject,
+  ]);
+  for (const line of formatTable(['ID', 'SENT (UTC)', 'DATE', 'TO', 'SUBJECT'], rows)) out(line);
+  return 0;
+}
+
+function show(
+  messages: readonly MailboxMessage[],
+  id: string,
+  values: Record<string, string | boolean | undefined>,
+  output: CommandOutput,
+): number {
+  const wanted = id.toLowerCase();
+  const found = messages.filter((m) => m.messageId.toLowerCase().includes(wanted));
+  if (found.length !== 1) {
+    output.err(
+      found.length === 0
+        ? `tillflow mail: no message has the id "${id}" (tillflow mail lists them)`
+        : `tillflow mail: "${id}" is part of ${found.length} message ids: give more of it`,
+    );
+    return 1;
+  }
+  const m = found[0] as MailboxMessage;
+  if (values.raw) {
+    output.out(readFileSync(m.path, 'utf8').trimEnd());
+    return 0;
+  }
+  if (values.html) {
+    if (m.html === undefined) {
+      output.err(`tillflow mail: message ${m.shortId} has no HTML part`);
+      return 1;
+    }
+    output.out(m.html.trimEnd());
+    return 0;
+  }
+  const lines = [
+    `File:       ${m.path}`,
+    `Message-ID: ${m.messageId}`,
+    `Date:       ${m.date}`,
+    `From:       ${m.from}`,
+    `To:         ${m.to.join(', ')}`,
+    ...(m.cc.length > 0 ? [`Cc:         ${m.cc.join(', ')}`] : []),
+    ...(m.bcc.length > 0 ? [`Bcc:        ${m.bcc.join(', ')}`] : []),
+    `Subject:    ${m.subject}`,
+    ...(m.businessDate ? [`Reports on: ${m.businessDate}`] : []),
+    '',
+    (m.text ?? '(no text part: --html shows the HTML part)').trimEnd(),
+  ];
+  for (const line of lines) output.out(line);
+  return 0;
+}
