@@ -105,20 +105,6 @@ locals {
         local.shared_statements.idempotency,
       ]
     }
-    "calculate-metrics" = {
-      description     = "Computes a store-day's summary from its Parquet file."
-      memory_mb       = 1024
-      timeout_seconds = 90
-      workflows       = ["upload-processor"]
-      environment     = {}
-      statements = [
-        {
-          sid       = "ReadProcessed"
-          actions   = ["s3:GetObject"]
-          resources = ["${local.bucket_arn}/processed/*"]
-        },
-      ]
-    }
     "write-metrics" = {
       description     = "Stores a store-day's summary in the sales table, replacing an older upload's figures."
       memory_mb       = 256
