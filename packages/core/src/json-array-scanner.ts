@@ -68,6 +68,14 @@ const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
+/** Per byte inside an element, outside strings: 0 for the bytes the scanner passes over (most of them). */
+const STRUCTURAL = new Uint8Array(256);
+for (const c of [QUOTE, OPEN_BRACE, OPEN_BRACKET, CLOSE_BRACE, CLOSE_BRACKET, COMMA]) STRUCTURAL[c] = 1;
+/** Per byte inside a string: 1 for the quote and the backslash. */
+const STRING_STOP = new Uint8Array(256);
+STRING_STOP[QUOTE] = 1;
+STRING_STOP[BACKSLASH] = 1;
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -146,6 +154,11 @@ export class JsonArrayScanner {
         case State.FirstElementOrClose:
           if (c === CLOSE_BRACKET) {
             throw new ArrayScanError('the file holds no line items (an empty array)');
+          }
+          if (c === COMMA) {
+            throw new ArrayScanError(
+              `the file is not valid JSON: a line item is missing before the first ","${this.at(i)}`,
+            );
           }
           this.startElement(bytes, i);
           continue;
@@ -319,6 +332,10 @@ export class JsonArrayScanner {
         }
         while (i < n) {
           const c = bytes[i] as number;
+          if (STRING_STOP[c] === 0) {
+            i++;
+            continue;
+          }
           if (c === QUOTE) break;
           if (c === BACKSLASH) {
             if (i + 1 >= n) {
@@ -349,6 +366,10 @@ export class JsonArrayScanner {
         continue;
       }
       const c = bytes[i] as number;
+      if (STRUCTURAL[c] === 0) {
+        i++;
+        continue;
+      }
       if (c === QUOTE) {
         inString = true;
         if (depth === 1 && this.expectKey && this.stack[0] === Kind.Object) {
