@@ -80,11 +80,11 @@ locals {
       ]
     }
     "process-upload" = {
-      description     = "Validates an uploaded file; writes valid rows as Parquet under processed/ and rejects under rejected/."
+      description     = "Validates an uploaded file as a stream; writes valid rows as Parquet under processed/, rejects under rejected/, returns the figures."
       memory_mb       = 1024
       timeout_seconds = 240
       workflows       = ["upload-processor"]
-      environment     = {}
+      environment     = { MAX_UPLOAD_BYTES = tostring(var.max_upload_bytes) }
       statements = [
         {
           sid       = "ReadUploads"

@@ -86,4 +86,22 @@ describe('the hostile corpus through upload-processor (issue 9, part 1)', () => 
     // Three lines of 9.00 with 0.50 off each, two transactions.
     expect(item.Item).toMatchObject({ gross_sales: 27, discounts: 1.5, net_sales: 25.5, transactions: 2, lines: 3 });
   }, 120_000);
+
+  it('carries the figures of ten best sellers with the longest names allowed, far under the 256 KB of a state', async () => {
+    const key = 'uploads/store_0003_2025-10-29.json';
+    const name = (i: number) => `${String(i)}${'🍄'.repeat(127)}`; // 256 UTF-16 units, 4 UTF-8 bytes an emoji
+    const lines = Array.from({ length: 12 }, (_, i) =>
+      goodLine(`B${i}`, { item_sku: `${'S'.repeat(60)}-${String(i).padStart(3, '0')}`, item_name: name(i) }),
+    );
+    await put(key, JSON.stringify(lines));
+    await platform.waitForIdle();
+    const run = platform.executions({ machine: 'upload-processor' }).find((r) => eventKey(r.input) === key);
+    expect(run?.status).toBe('SUCCEEDED');
+    const item = await platform
+      .documentClient()
+      .send(new GetCommand({ TableName: 'tillflow-sales', Key: { PK: 'STORE#0003', SK: 'DATE#2025-10-29' } }));
+    expect(item.Item?.top_products).toHaveLength(10);
+    // These figures are what travels from process-upload to write-metrics in the state.
+    expect(Buffer.byteLength(JSON.stringify(item.Item?.top_products))).toBeLessThan(16 * 1024);
+  }, 120_000);
 });

@@ -12,6 +12,8 @@
  * Delete it when Node ships a streaming JSON parser with a depth limit.
  */
 
+import { ValidationError } from './errors';
+
 /** Why one element was not handed over for parsing. `key`: the field (depth-1 key) whose value it happened in. */
 export type ElementFault =
   | { kind: 'depth'; key: string | undefined }
@@ -28,7 +30,7 @@ export interface ScannedElement {
 }
 
 /** The file as a whole is not a JSON array that can be split (the reason says where). */
-export class ArrayScanError extends Error {
+export class ArrayScanError extends ValidationError {
   override readonly name = 'ArrayScanError' as const;
 }
 
