@@ -91,6 +91,7 @@ describe('the function map and functions/', () => {
     const all = { ...maps.upload, ...maps.analysis };
     const own: Record<string, string[]> = {
       'generate-upload-url': ['UPLOAD_URL_EXPIRES_SECONDS'],
+      'process-upload': ['MAX_UPLOAD_BYTES'],
       'check-all-stores': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'EXPECTED_STORES'],
       'calc-company-metrics': ['EXPECTED_STORES'],
       'notify-failure': ['ALERTS_TOPIC_ARN'],
