@@ -135,6 +135,10 @@ if (values.convert) {
         ` ${(bytes / 1e6 / (r.ms / 1000)).toFixed(1).padStart(7)} ${r.rssMB.toFixed(0).padStart(7)} MB` +
         ` ${String(r.parquetBytes).padStart(9)} ${(bytes / r.parquetBytes).toFixed(1).padStart(7)}×`,
     );
+    if (values.clean) {
+      rmSync(path, { force: true });
+      rmSync(`${path}.expected.json`, { force: true });
+    }
   }
   console.log(
     `largest file's peak RSS ${worst.toFixed(0)} MB, target ≤ ${maxRss} MB: ${worst <= maxRss ? 'PASS' : 'FAIL'}`,

@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { parquetToRows } from '@tillflow/columnar';
 import { type Platform, startTestPlatform } from '@tillflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessedUpload, RejectedUpload, UploadResult } from '../src/process';
+import type { ProcessedUpload, RejectedUpload } from '../src/process';
 
 let platform: Platform;
 
