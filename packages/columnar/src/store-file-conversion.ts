@@ -64,10 +64,9 @@ export async function convertStoreFile(
 ): Promise<ConvertedStoreFile | RejectedStoreFile> {
   try {
     const first = await convertPass(open, storeDay, options, new Set());
-    if (first.mixed.size === 0) return first.result;
+    if (first.result) return first.result;
     const second = await convertPass(open, storeDay, options, first.mixed);
-    if (second.mixed.size > 0)
-      throw new Error('the second pass found transactions the first did not: the source changed');
+    if (!second.result) throw new Error('the second pass found transactions the first did not: the source changed');
     return { ...second.result, passes: 2 };
   } catch (error) {
     if (error instanceof RejectedFileError) return { status: 'rejected', reason: error.message };
@@ -80,7 +79,7 @@ async function convertPass(
   storeDay: StoreDay,
   options: ConversionOptions,
   excluded: ReadonlySet<string>,
-): Promise<{ result: ConvertedStoreFile; mixed: ReadonlySet<string> }> {
+): Promise<{ result: ConvertedStoreFile; mixed?: undefined } | { result?: undefined; mixed: ReadonlySet<string> }> {
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const log = new RejectionLog(options.reportLines);
   const figures = new StoreDayAccumulator();
@@ -119,9 +118,11 @@ async function convertPass(
     batch = [];
     if (end.mixed.size > 0) {
       await writer.abort();
-      return { result: undefined as never, mixed: end.mixed };
+      return { mixed: end.mixed };
     }
-    const parquet = accepted > 0 ? await writer.finish() : (await writer.abort(), undefined);
+    let parquet: Uint8Array | undefined;
+    if (accepted > 0) parquet = await writer.finish();
+    else await writer.abort();
     return {
       result: {
         status: 'converted',
@@ -132,7 +133,6 @@ async function convertPass(
         log,
         passes: 1,
       },
-      mixed: end.mixed,
     };
   } catch (error) {
     await writer.abort();
@@ -192,6 +192,7 @@ class ParquetRowGroupWriter {
   private pending: Table | undefined;
   private channel: Channel<unknown> | undefined;
   private collected: Promise<Uint8Array[]> | undefined;
+  private stopped: Promise<never> | undefined;
 
   constructor(private readonly rowGroupRows: number) {}
 
@@ -212,9 +213,16 @@ class ParquetRowGroupWriter {
       const first = channel.push(toWasmBatch(this.pending as Table));
       this.pending = undefined;
       this.collected = output.then(collect);
-      await first;
+      // Observed here so that a writer failing before finish() is awaited is never an unhandled rejection.
+      this.stopped = this.collected.then(
+        () => Promise.reject(new Error('the Parquet writer stopped before its input ended')),
+        (error: unknown) => Promise.reject(error),
+      );
+      this.stopped.catch(() => undefined);
+      await Promise.race([first, this.stopped]);
     }
-    await this.channel.push(toWasmBatch(table));
+    // A writer that failed takes no more batches: its error is raised instead of waiting forever.
+    await Promise.race([this.channel.push(toWasmBatch(table)), this.stopped as Promise<never>]);
   }
 
   async finish(): Promise<Uint8Array> {
