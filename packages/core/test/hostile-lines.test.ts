@@ -80,16 +80,17 @@ describe('hostile lines (issue 9, part 1): each is rejected alone, naming its fi
 });
 
 describe('the rejection log', () => {
-  it('keeps a million empty objects to the first lines in full and counts the rest by rule', () => {
+  // A million of them go through the whole workflow in the corpus test (functions/process-upload); 100,000 here.
+  it('keeps 100,000 empty objects to the first lines in full and counts the rest by rule', () => {
     const log = new RejectionLog();
     let rows = 0;
     const reader = new StoreFileReader(storeDay, { row: () => rows++, reject: (line) => log.add(line) });
-    reader.push(new TextEncoder().encode(`[${Array.from({ length: 1_000_000 }, () => '{}').join(',')}]`));
-    expect(reader.end().lines).toBe(1_000_000);
+    reader.push(new TextEncoder().encode(`[${Array.from({ length: 100_000 }, () => '{}').join(',')}]`));
+    expect(reader.end().lines).toBe(100_000);
     expect(rows).toBe(0);
-    expect(log.total).toBe(1_000_000);
+    expect(log.total).toBe(100_000);
     expect(log.records).toHaveLength(STORE_FILE_LIMITS.reportLines);
     expect(log.reasons()).toHaveLength(10);
-    expect(log.reasons().every((r) => r.rule === 'required' && r.lines === 1_000_000 && r.first_line === 1)).toBe(true);
-  }, 60_000);
+    expect(log.reasons().every((r) => r.rule === 'required' && r.lines === 100_000 && r.first_line === 1)).toBe(true);
+  }, 120_000);
 });
