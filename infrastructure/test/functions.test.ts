@@ -93,6 +93,7 @@ describe('the function map and functions/', () => {
     const all = maps.deployed;
     const own: Record<string, string[]> = {
       'generate-upload-url': ['CORS_ALLOWED_ORIGINS', 'UPLOAD_URL_EXPIRES_SECONDS'],
+      'process-upload': ['MAX_UPLOAD_BYTES'],
       'get-analytics': ['CORS_ALLOWED_ORIGINS', 'DAILY_ANALYSIS_TIMEZONE'],
       'get-trends': ['CORS_ALLOWED_ORIGINS'],
       'list-catalog': ['CORS_ALLOWED_ORIGINS', 'EXPECTED_STORES'],

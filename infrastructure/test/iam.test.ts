@@ -212,7 +212,6 @@ describe('function roles', () => {
     const expected: Record<string, string[]> = {
       'generate-upload-url': ['s3:PutObject'],
       'process-upload': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject', ...idempotency],
-      'calculate-metrics': ['s3:GetObject'],
       'write-metrics': idempotency,
       'check-all-stores': [...idempotency, 'states:StartExecution'],
       'notify-failure': ['sns:Publish'],
@@ -267,7 +266,6 @@ describe('function roles', () => {
     expect(writes).toEqual({
       'generate-upload-url': ['uploads/*'],
       'process-upload': ['processed/*', 'rejected/*'],
-      'calculate-metrics': [],
       'write-metrics': [],
       'check-all-stores': [],
       'notify-failure': [],

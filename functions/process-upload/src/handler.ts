@@ -3,26 +3,26 @@ import { UploadEvent } from './event';
 import { processUpload } from './process';
 
 /**
- * Reads an uploaded store file, validates every record, writes the valid rows as Parquet under `processed/` and the
- * rejected ones with their reasons under `rejected/`. Idempotent per (key, ETag): a duplicate delivery returns the
+ * Reads an uploaded store file as a stream, validates every record, writes the valid rows as Parquet under
+ * `processed/` and the rejected ones with their reasons under `rejected/`, and returns the store-day figures. Idempotent per (key, ETag): a duplicate delivery returns the
  * stored result and writes nothing.
  */
 export const handler = defineHandler(
   {
     name: 'process-upload',
-    config: { BUCKET_NAME: Env.BUCKET_NAME },
+    config: { BUCKET_NAME: Env.BUCKET_NAME, MAX_UPLOAD_BYTES: Env.MAX_UPLOAD_BYTES },
     event: UploadEvent,
     correlationId: (e) => `${e.key}#${e.etag}`,
     idempotency: idempotentBy('[key, etag]'),
   },
   async (event, { config, logger }) => {
-    const result = await processUpload(event, config.BUCKET_NAME);
+    const result = await processUpload(event, config.BUCKET_NAME, config.MAX_UPLOAD_BYTES);
     logger.info('upload processed', {
       status: result.status,
       lines: result.lines,
       accepted: result.accepted,
       rejected: result.rejected,
-      ...(result.reason ? { reason: result.reason } : {}),
+      ...(result.status === 'rejected' ? { reason: result.reason } : {}),
     });
     return result;
   },

@@ -70,6 +70,7 @@ export * from './company-metrics.schema';
 export * from './dates';
 export * from './errors';
 export * from './html';
+export * from './json-array-scanner';
 export * from './keys';
 export * from './metrics';
 export * from './money';
