@@ -13,6 +13,7 @@ import {
   validateStoreFile,
 } from '@tillflow/core';
 import type { UploadEvent } from './event';
+import { rejectedByField } from './metrics';
 
 /** Keys and counts, never data: the result travels through Step Functions (256 KB cap). */
 export interface UploadResult {
@@ -29,6 +30,8 @@ export interface UploadResult {
   rejectedKey?: string;
   /** Why the whole file was rejected. */
   reason?: string;
+  /** Rejected lines by the field at fault (see `rejectedByField`), for the metrics. */
+  rejectedByField?: Record<string, number>;
 }
 
 /** The rejected file's body: enough for a store to correct its export without reading our code. */
@@ -98,6 +101,7 @@ export async function processUpload(event: UploadEvent, bucket: string): Promise
       rejected: rejected.length,
       rejectedKey: rejectKey,
       reason: 'no line of the file is valid',
+      rejectedByField: rejectedByField(rejected),
     };
   }
   const parquetKey = processedKey(storeDay);
@@ -110,7 +114,7 @@ export async function processUpload(event: UploadEvent, bucket: string): Promise
     accepted: rows.length,
     rejected: rejected.length,
     processedKey: parquetKey,
-    ...(rejected.length > 0 ? { rejectedKey: rejectKey } : {}),
+    ...(rejected.length > 0 ? { rejectedKey: rejectKey, rejectedByField: rejectedByField(rejected) } : {}),
   };
 }
 

@@ -42,13 +42,10 @@ export function defineHttpHandler<P extends TProperties>(
       } catch (error) {
         if (error instanceof TillflowError) {
           const status = STATUS_BY_CODE[error.code] ?? 500;
-          if (status >= 500)
-            ctx.logger.error('request failed', { error: { name: error.name, message: error.message } });
+          if (status >= 500) ctx.logger.error('request failed', { error });
           return toResponse({ statusCode: status, body: { error: { code: error.code, message: error.message } } });
         }
-        ctx.logger.error('request failed', {
-          error: { name: (error as Error).name, message: (error as Error).message },
-        });
+        ctx.logger.error('request failed', { error });
         return toResponse({ statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'internal error' } } });
       }
     },

@@ -51,6 +51,16 @@ export interface BedrockProviderOptions {
   pricing?: ModelPricing;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Called after every answered call with its token usage and estimated cost (the handler turns it into metrics). */
+  onUsage?: (usage: BedrockUsage) => void;
+}
+
+/** One answered Converse call: its tokens and estimated cost (null when the model's price is unknown). */
+export interface BedrockUsage {
+  modelId: string;
+  inputTokens: number;
+  outputTokens: number;
+  estimatedCostUsd: number | null;
 }
 
 const silent: InsightsLogger = { info: () => {}, warn: () => {} };
@@ -99,6 +109,8 @@ export function createBedrockProvider(options: BedrockProviderOptions): Insights
         });
         const inputTokens = output.usage?.inputTokens ?? 0;
         const outputTokens = output.usage?.outputTokens ?? 0;
+        const estimatedCostUsd = estimateCostUsd(modelId, inputTokens, outputTokens, options.pricing);
+        options.onUsage?.({ modelId, inputTokens, outputTokens, estimatedCostUsd });
         logger.info('bedrock converse', {
           date,
           modelId,
@@ -108,7 +120,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): Insights
           outputTokens,
           totalTokens: output.usage?.totalTokens ?? inputTokens + outputTokens,
           latencyMs: output.metrics?.latencyMs,
-          estimatedCostUsd: estimateCostUsd(modelId, inputTokens, outputTokens, options.pricing),
+          estimatedCostUsd,
         });
         return output;
       } catch (error) {
