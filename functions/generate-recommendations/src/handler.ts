@@ -20,7 +20,7 @@ export const handler = defineHandler(
     event: RecommendationsEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event, { config, logger, metrics }): Promise<RecommendationsResult> => {
+  async (event, { config, logger, metrics, lambda }): Promise<RecommendationsResult> => {
     const provider = createInsightsProvider(config.INSIGHTS_PROVIDER, {
       // Token usage, cost and fallbacks of the Bedrock provider land in the function's structured log.
       logger: { info: (m, fields) => logger.info(m, fields ?? {}), warn: (m, fields) => logger.warn(m, fields ?? {}) },
@@ -29,6 +29,8 @@ export const handler = defineHandler(
             bedrock: {
               client: await bedrockRuntimeClient(),
               onUsage: bedrockUsageMetrics(metrics),
+              // Bedrock gets the invocation's time but 5 s, for the fallback and the writes after it.
+              remainingMs: () => lambda.getRemainingTimeInMillis() - 5000,
               ...(config.BEDROCK_MODEL_ID ? { modelId: config.BEDROCK_MODEL_ID } : {}),
             },
           }
