@@ -5,15 +5,19 @@ import type { RecommendationsResult } from './recommendations';
 /**
  * Bedrock usage as business metrics (docs/operations.md "Metrics"), per answered call: `BedrockInputTokens`,
  * `BedrockOutputTokens` and, for a model with a known price, `BedrockCostUsd` (an estimate, in US dollars), with the
- * model as the dimension `model`. One EMF line per call, so that a retried analysis counts each call it paid for.
+ * model as the dimension `model`. One EMF line per figure and call, so that a retried analysis counts each call it paid for.
  */
 export function bedrockUsageMetrics(metrics: Metrics): (usage: BedrockUsage) => void {
-  return (usage) => {
-    const single = metrics.singleMetric();
-    single.addDimension('model', usage.modelId);
-    single.addMetric('BedrockInputTokens', MetricUnit.Count, usage.inputTokens);
-    single.addMetric('BedrockOutputTokens', MetricUnit.Count, usage.outputTokens);
-    if (usage.estimatedCostUsd !== null) single.addMetric('BedrockCostUsd', MetricUnit.NoUnit, usage.estimatedCostUsd);
+  return ({ modelId, inputTokens, outputTokens, estimatedCostUsd }) => {
+    // A single metric is flushed by its one addMetric: one per figure, each with the model dimension.
+    const emit = (name: string, unit: MetricUnit, value: number): void => {
+      const single = metrics.singleMetric();
+      single.addDimension('model', modelId);
+      single.addMetric(name, unit, value);
+    };
+    emit('BedrockInputTokens', MetricUnit.Count, inputTokens);
+    emit('BedrockOutputTokens', MetricUnit.Count, outputTokens);
+    if (estimatedCostUsd !== null) emit('BedrockCostUsd', MetricUnit.NoUnit, estimatedCostUsd);
   };
 }
 
