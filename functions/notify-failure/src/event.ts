@@ -2,7 +2,7 @@ import type { Static } from 'typebox';
 import * as Type from 'typebox/type';
 
 /** A Catch's error output: Step Functions' `{Error, Cause}`. */
-export const CaughtError = Type.Object({ Error: Type.Optional(Type.String()), Cause: Type.Optional(Type.String()) });
+const CaughtError = Type.Object({ Error: Type.Optional(Type.String()), Cause: Type.Optional(Type.String()) });
 
 /**
  * notify-failure's event: which workflow failed, about what, and the error of the Catch that sent it here. Each
