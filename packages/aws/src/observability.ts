@@ -1,3 +1,4 @@
+import { getXRayTraceIdFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
@@ -57,11 +58,12 @@ export async function traced<C>(client: C): Promise<C> {
  * correlation id as the annotation `correlation_id` (searchable: `annotation.correlation_id = "uploads/…"`), the
  * cold start and service annotations, and the error, if any, as the subsegment's fault. The SDK calls the step makes
  * are subsegments of it ({@link traced}). Without tracing (outside Lambda, `POWERTOOLS_TRACE_ENABLED=false`) it only
- * runs `step`, and the Tracer is never imported. With tracing on but no segment to attach to (no `_X_AMZN_TRACE_ID`,
- * as in a test harness), the step runs untraced rather than failing.
+ * runs `step`, and the Tracer is never imported. With tracing on but no trace to attach to (Lambda gives none: no
+ * `_X_AMZN_TRACE_ID` nor invoke-store trace id, as in a harness without active tracing), the step runs untraced:
+ * asking the X-Ray SDK for the segment then would log a "Missing AWS Lambda trace data" error on every invocation.
  */
 export async function inStepSegment<R>(name: string, correlationId: string | undefined, step: () => Promise<R>) {
-  if (!tracingWanted()) return step();
+  if (!tracingWanted() || !getXRayTraceIdFromEnv()) return step();
   const t = await tracer();
   const parent = t.isTracingEnabled() ? t.getSegment() : undefined;
   if (!parent) return step();
