@@ -86,7 +86,7 @@ describe('daily analysis with a failing Bedrock', () => {
 
     const insights = await getItem(platform, 'INSIGHTS', `DATE#${date}`);
     expect(insights).toMatchObject({ degraded: true, provider: 'statistical' });
-    expect(String((insights?.reasons as string[])[0])).toMatch(reason);
+    expect(String((insights?.reasons as string[] | undefined)?.[0])).toMatch(reason);
     const reports = reportsOf(platform, date);
     expect(reports).toHaveLength(1);
     expect(reports[0]?.subject).toMatch(/\(partial\)$/);

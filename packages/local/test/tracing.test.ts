@@ -57,8 +57,10 @@ describe('tracing in a Lambda environment', () => {
     const subject = 'uploads/store_0001_2025-10-29.json';
     await traced.invoke('notify-failure', failureEvent(subject));
     await until(() => received.some((s) => s.name === '## notify-failure'));
-    const step = received.find((s) => s.name === '## notify-failure') as Record<string, any>;
-    expect(step).toBeDefined();
+    const step = received.find((s) => s.name === '## notify-failure') as
+      | { id: string; trace_id: string; annotations: Record<string, unknown>; subsegments?: unknown[] }
+      | undefined;
+    if (!step) throw new Error('no "## notify-failure" subsegment reached the daemon');
     expect(step.trace_id).toBe(TRACE_ID);
     expect(step.annotations).toMatchObject({ correlation_id: subject, ColdStart: true, Service: 'tillflow' });
     const sns = received.find((s) => s.name === 'SNS' && s.parent_id === step.id) ?? step.subsegments?.[0];
