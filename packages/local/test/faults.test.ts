@@ -112,7 +112,7 @@ describe('transient faults the retries absorb: the same final state as a clean r
       'upload-processor SUCCEEDED',
     ]);
     expect(await finalState(platform)).toEqual(clean);
-  });
+  }, 90_000);
 
   it('DynamoDB answers ProvisionedThroughputExceededException twice on the sales table', async () => {
     const { platform, faults } = await runWith([
@@ -129,7 +129,7 @@ describe('transient faults the retries absorb: the same final state as a clean r
     ]);
     expect(alerts(platform)).toEqual([]);
     expect(await finalState(platform)).toEqual(clean);
-  });
+  }, 90_000);
 
   it('S3 writes a Parquet file and then answers 500 InternalError, so the step writes it again', async () => {
     const { platform, faults } = await runWith([
@@ -143,7 +143,7 @@ describe('transient faults the retries absorb: the same final state as a clean r
     ]);
     expect(faults.injected).toMatchObject([{ operation: 'PutObject', code: 'InternalError', when: 'after' }]);
     expect(await finalState(platform)).toEqual(clean);
-  });
+  }, 90_000);
 
   it('DynamoDB answers 500 InternalServerError five times in a row, more than the SDK attempts', async () => {
     // The SDK makes 4 attempts on DynamoDB; the fourth fault fails check-all-stores as TransientError, which the
@@ -156,7 +156,7 @@ describe('transient faults the retries absorb: the same final state as a clean r
     expect(platform.executions().reduce((n, r) => n + r.retries, 0)).toBeGreaterThanOrEqual(1);
     expect(alerts(platform)).toEqual([]);
     expect(await finalState(platform)).toEqual(clean);
-  });
+  }, 90_000);
 
   it('the connection to S3 is reset on the first GetObject of an upload', async () => {
     const { platform, faults } = await runWith([
@@ -169,7 +169,7 @@ describe('transient faults the retries absorb: the same final state as a clean r
     ]);
     expect(faults.injected).toMatchObject([{ operation: 'GetObject', action: 'reset' }]);
     expect(await finalState(platform)).toEqual(clean);
-  });
+  }, 90_000);
 });
 
 describe('persistent faults: one alert naming the step and the key, then the clean state once the fault is gone', () => {
