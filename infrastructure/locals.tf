@@ -28,11 +28,12 @@ locals {
 
   # Environment every function receives; a function's own map (below) adds to it.
   common_environment = {
-    POWERTOOLS_SERVICE_NAME = "tillflow"
-    POWERTOOLS_LOG_LEVEL    = var.log_level
-    BUCKET_NAME             = aws_s3_bucket.data.bucket
-    SALES_TABLE             = aws_dynamodb_table.sales.name
-    IDEMPOTENCY_TABLE       = aws_dynamodb_table.idempotency.name
+    POWERTOOLS_SERVICE_NAME      = "tillflow"
+    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
+    BUCKET_NAME                  = aws_s3_bucket.data.bucket
+    SALES_TABLE                  = aws_dynamodb_table.sales.name
+    IDEMPOTENCY_TABLE            = aws_dynamodb_table.idempotency.name
   }
 
   # IAM statements more than one function needs.

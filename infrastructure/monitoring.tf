@@ -171,6 +171,112 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_actions       = local.alarm_actions
 }
 
+# Business metrics: what the functions count (Powertools Metrics, namespace var.metrics_namespace, dimension service;
+# docs/operations.md "Metrics"). A metric that is not emitted is missing data, which is not a breach.
+locals {
+  metrics_service = local.common_environment.POWERTOOLS_SERVICE_NAME
+}
+
+resource "aws_cloudwatch_metric_alarm" "files_rejected" {
+  alarm_name          = "${var.project_name}-files-rejected"
+  alarm_description   = "A store file was rejected whole (unreadable, misnamed, too large, or no valid line): the store has not reported. Its reason is under rejected/; aws logs tail /aws/lambda/${var.project_name}-process-upload --since 1h"
+  namespace           = var.metrics_namespace
+  metric_name         = "FilesRejected"
+  dimensions          = { service = local.metrics_service }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "lines_rejected" {
+  alarm_name          = "${var.project_name}-lines-rejected-over-${var.alarm_rejected_lines_pct}pct"
+  alarm_description   = "More than ${var.alarm_rejected_lines_pct}% of the lines uploaded in an hour were rejected. LinesRejectedByReason says which field; the files under rejected/ say which lines."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alarm_rejected_lines_pct
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+
+  metric_query {
+    id          = "pct"
+    expression  = "100 * rejected / (rejected + accepted)"
+    label       = "Rejected lines (%)"
+    return_data = true
+  }
+
+  metric_query {
+    id = "rejected"
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "LinesRejected"
+      dimensions  = { service = local.metrics_service }
+      period      = 3600
+      stat        = "Sum"
+    }
+  }
+
+  metric_query {
+    id = "accepted"
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "LinesAccepted"
+      dimensions  = { service = local.metrics_service }
+      period      = 3600
+      stat        = "Sum"
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "insights_degraded" {
+  alarm_name          = "${var.project_name}-insights-degraded"
+  alarm_description   = "A day's insights came from the statistical fallback (a failed insight step or provider); the alerts topic has its partial-failure notice with the reasons."
+  namespace           = var.metrics_namespace
+  metric_name         = "InsightsDegraded"
+  dimensions          = { service = local.metrics_service }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "analysis_duration" {
+  alarm_name          = "${var.project_name}-analysis-duration"
+  alarm_description   = "A day's analysis took more than ${var.alarm_analysis_duration_minutes} minutes from its start to its insights stored."
+  namespace           = var.metrics_namespace
+  metric_name         = "AnalysisDuration"
+  dimensions          = { service = local.metrics_service }
+  statistic           = "Maximum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = var.alarm_analysis_duration_minutes * 60 * 1000
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "bedrock_cost" {
+  count               = var.insights_provider == "bedrock" ? 1 : 0
+  alarm_name          = "${var.project_name}-bedrock-daily-cost"
+  alarm_description   = "The estimated Bedrock cost of the insights (${var.bedrock_model_id}) exceeded ${var.alarm_bedrock_daily_cost_usd} USD in a day."
+  namespace           = var.metrics_namespace
+  metric_name         = "BedrockCostUsd"
+  dimensions          = { service = local.metrics_service, model = var.bedrock_model_id }
+  statistic           = "Sum"
+  period              = 86400
+  evaluation_periods  = 1
+  threshold           = var.alarm_bedrock_daily_cost_usd
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
 locals {
   function_names = [for name in keys(local.functions) : aws_lambda_function.function[name].function_name]
 
@@ -282,6 +388,34 @@ locals {
       }
     },
     {
+      type   = "metric"
+      width  = 12
+      height = 6
+      properties = {
+        title   = "Uploads: files and lines accepted and rejected"
+        region  = var.aws_region
+        view    = "timeSeries"
+        stat    = "Sum"
+        period  = 3600
+        metrics = [for metric in ["FilesAccepted", "FilesRejected", "LinesAccepted", "LinesRejected"] : [var.metrics_namespace, metric, "service", local.metrics_service]]
+      }
+    },
+    {
+      type   = "metric"
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Daily analysis: duration (ms) and degraded days"
+        region = var.aws_region
+        view   = "timeSeries"
+        period = 3600
+        metrics = [
+          [var.metrics_namespace, "AnalysisDuration", "service", local.metrics_service, { stat = "Maximum" }],
+          [var.metrics_namespace, "InsightsDegraded", "service", local.metrics_service, { stat = "Sum", yAxis = "right" }],
+        ]
+      }
+    },
+    {
       type   = "alarm"
       width  = 12
       height = 6
@@ -296,7 +430,12 @@ locals {
             aws_cloudwatch_metric_alarm.oldest_unprocessed_upload.arn,
             aws_cloudwatch_metric_alarm.uploads_rule_failed.arn,
             aws_cloudwatch_metric_alarm.api_5xx.arn,
+            aws_cloudwatch_metric_alarm.files_rejected.arn,
+            aws_cloudwatch_metric_alarm.lines_rejected.arn,
+            aws_cloudwatch_metric_alarm.insights_degraded.arn,
+            aws_cloudwatch_metric_alarm.analysis_duration.arn,
           ],
+          aws_cloudwatch_metric_alarm.bedrock_cost[*].arn,
         )
       }
     },

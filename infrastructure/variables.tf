@@ -164,6 +164,50 @@ variable "enable_scheduled_analysis" {
   default     = true
 }
 
+variable "metrics_namespace" {
+  type        = string
+  description = "CloudWatch namespace of the business metrics the functions emit (Powertools Metrics, EMF) and the alarms on them."
+  default     = "Tillflow"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 letters, digits or . _ / # : - and must not start with AWS/ (reserved for AWS services)."
+  }
+}
+
+variable "alarm_rejected_lines_pct" {
+  type        = number
+  description = "Alarm when more than this percentage of the lines uploaded in an hour are rejected (a store export gone wrong)."
+  default     = 5
+
+  validation {
+    condition     = var.alarm_rejected_lines_pct > 0 && var.alarm_rejected_lines_pct <= 100
+    error_message = "alarm_rejected_lines_pct must be a percentage above 0 and at most 100."
+  }
+}
+
+variable "alarm_analysis_duration_minutes" {
+  type        = number
+  description = "Alarm when a day's analysis takes longer than this many minutes (from its start to its insights stored)."
+  default     = 10
+
+  validation {
+    condition     = var.alarm_analysis_duration_minutes >= 1
+    error_message = "alarm_analysis_duration_minutes must be at least 1: an analysis takes seconds, and a lower bound would only make noise."
+  }
+}
+
+variable "alarm_bedrock_daily_cost_usd" {
+  type        = number
+  description = "Alarm when the estimated Bedrock cost of the insights exceeds this many US dollars in a day (insights_provider bedrock only)."
+  default     = 1
+
+  validation {
+    condition     = var.alarm_bedrock_daily_cost_usd > 0
+    error_message = "alarm_bedrock_daily_cost_usd must be above 0."
+  }
+}
+
 variable "log_retention_days" {
   type        = number
   description = "Retention of every log group (functions, workflows, API access logs), in days."

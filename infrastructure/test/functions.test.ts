@@ -86,6 +86,7 @@ describe('the function map and functions/', () => {
     expect(module.locals.common_environment).toEqual({
       POWERTOOLS_SERVICE_NAME: 'tillflow',
       POWERTOOLS_LOG_LEVEL: '${var.log_level}',
+      POWERTOOLS_METRICS_NAMESPACE: '${var.metrics_namespace}',
       BUCKET_NAME: '${aws_s3_bucket.data.bucket}',
       SALES_TABLE: '${aws_dynamodb_table.sales.name}',
       IDEMPOTENCY_TABLE: '${aws_dynamodb_table.idempotency.name}',

@@ -244,8 +244,18 @@ function readPath(data: Json, path: string): Json {
   return value;
 }
 
-/** Evaluates an intrinsic function (`States.Format('{} r{}', $.date, $.revision)`) or a path. */
+/** The context object (`$$`) as Step Functions gives it to an execution: the fields the machines read. */
+const CONTEXT: Json = {
+  Execution: {
+    Id: 'arn:aws:states:us-east-1:000000000000:execution:m:e',
+    Name: 'e',
+    StartTime: '2025-10-30T06:00:00.000Z',
+  },
+};
+
+/** Evaluates an intrinsic function (`States.Format('{} r{}', $.date, $.revision)`), a path or a context path. */
 function evaluate(expression: string, data: Json): Json {
+  if (expression.startsWith('$$.')) return readPath(CONTEXT, expression.slice(1));
   const format = /^States\.Format\('((?:[^'\\]|\\.)*)'\s*(?:,(.*))?\)$/.exec(expression.trim());
   if (format) {
     const args = (format[2] ?? '')

@@ -6,5 +6,7 @@ import * as Type from 'typebox/type';
 export const CombineInsightsEvent = Type.Object({
   ...AnalysisRef.properties,
   insightsKey: Type.String({ minLength: 1 }),
+  /** When the execution started (`$$.Execution.StartTime`): the start of the analysis, for its duration metric. */
+  startedAt: Type.Optional(Type.String({ minLength: 1 })),
 });
 export type CombineInsightsEvent = Static<typeof CombineInsightsEvent>;

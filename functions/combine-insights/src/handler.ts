@@ -1,4 +1,4 @@
-import { analysisCorrelationId, defineHandler, Env, getJson, putDailyInsights } from '@tillflow/aws';
+import { analysisCorrelationId, defineHandler, Env, getJson, MetricUnit, putDailyInsights } from '@tillflow/aws';
 import { combineInsights, countInsights, type InsightCounts } from './combine';
 import { CombineInsightsEvent } from './event';
 
@@ -13,10 +13,14 @@ export const handler = defineHandler(
     event: CombineInsightsEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event, { config, logger }): Promise<InsightCounts & { written: boolean }> => {
+  async (event, { config, logger, metrics }): Promise<InsightCounts & { written: boolean }> => {
     const insights = combineInsights(await getJson(config.BUCKET_NAME, event.insightsKey));
     const written = await putDailyInsights(config.SALES_TABLE, insights, event.revision);
     const counts = countInsights(insights);
+    // From the execution's start to the day's insights stored: the analysis's duration (docs/operations.md "Metrics").
+    if (event.startedAt && written) {
+      metrics.addMetric('AnalysisDuration', MetricUnit.Milliseconds, Date.now() - Date.parse(event.startedAt));
+    }
     logger.info(written ? 'insights stored' : 'insights superseded by a later revision', { ...counts });
     return { ...counts, written };
   },

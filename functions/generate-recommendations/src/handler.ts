@@ -1,6 +1,7 @@
 import { analysisCorrelationId, bedrockRuntimeClient, defineHandler, Env } from '@tillflow/aws';
 import { createInsightsProvider } from '@tillflow/insights';
 import { RecommendationsEvent } from './event';
+import { bedrockUsageMetrics, recordInsightsMetrics } from './metrics';
 import { generateRecommendations, type RecommendationsResult } from './recommendations';
 
 /**
@@ -19,7 +20,7 @@ export const handler = defineHandler(
     event: RecommendationsEvent,
     correlationId: analysisCorrelationId,
   },
-  async (event, { config, logger }): Promise<RecommendationsResult> => {
+  async (event, { config, logger, metrics, lambda }): Promise<RecommendationsResult> => {
     const provider = createInsightsProvider(config.INSIGHTS_PROVIDER, {
       // Token usage, cost and fallbacks of the Bedrock provider land in the function's structured log.
       logger: { info: (m, fields) => logger.info(m, fields ?? {}), warn: (m, fields) => logger.warn(m, fields ?? {}) },
@@ -27,19 +28,18 @@ export const handler = defineHandler(
         ? {
             bedrock: {
               client: await bedrockRuntimeClient(),
+              onUsage: bedrockUsageMetrics(metrics),
+              // Bedrock gets the invocation's time but 5 s, for the fallback and the writes after it.
+              remainingMs: () => lambda.getRemainingTimeInMillis() - 5000,
               ...(config.BEDROCK_MODEL_ID ? { modelId: config.BEDROCK_MODEL_ID } : {}),
             },
           }
         : {}),
     });
     const result = await generateRecommendations(config.BUCKET_NAME, provider, event);
-    logger.info('insights generated', {
-      provider: result.provider,
-      degraded: result.degraded,
-      anomalies: result.anomalies,
-      trends: result.trends,
-      recommendations: result.recommendations,
-    });
+    recordInsightsMetrics(metrics, result);
+    const { provider: name, degraded, anomalies, trends, recommendations } = result;
+    logger.info('insights generated', { provider: name, degraded, anomalies, trends, recommendations });
     return result;
   },
 );

@@ -1,7 +1,11 @@
-import { causeMessage, defineHandler, Env, publish } from '@tillflow/aws';
+import { defineHandler, Env, MetricUnit, publish } from '@tillflow/aws';
+import { failureAlert } from './alert';
 import { FailureEvent } from './event';
 
-/** The Catch of every workflow Task: reports the failure to the alerts topic, then the workflow fails. */
+/**
+ * The Catch of every workflow Task: reports the failure to the alerts topic (one message naming the workflow, the
+ * step, the upload key or date, the error and its cause), counts it as `WorkflowFailures`, then the workflow fails.
+ */
 export const handler = defineHandler(
   {
     name: 'notify-failure',
@@ -9,17 +13,12 @@ export const handler = defineHandler(
     event: FailureEvent,
     correlationId: (e) => e.subject,
   },
-  async (event, { config, logger }) => {
-    const error = event.error?.Error ?? 'UnknownError';
-    const cause = causeMessage(event.error?.Cause);
-    const message = [
-      `Workflow: ${event.workflow}`,
-      `Subject: ${event.subject ?? '(none)'}`,
-      `Error: ${error}`,
-      `Cause: ${cause}`,
-    ].join('\n');
-    const messageId = await publish(config.ALERTS_TOPIC_ARN, `Tillflow ${event.workflow} failed: ${error}`, message);
-    logger.warn('failure reported', { workflow: event.workflow, error });
+  async (event, { config, logger, metrics }) => {
+    const alert = failureAlert(event);
+    const messageId = await publish(config.ALERTS_TOPIC_ARN, alert.subject, alert.message);
+    metrics.addDimensions({ workflow: event.workflow, step: alert.step });
+    metrics.addMetric('WorkflowFailures', MetricUnit.Count, 1);
+    logger.warn('failure reported', { workflow: event.workflow, step: alert.step, error: alert.error });
     return { notified: true, messageId };
   },
 );

@@ -25,3 +25,24 @@ describe('notify-failure', () => {
     expect(message?.message).not.toContain('errorType');
   });
 });
+
+describe('notify-failure from a Catch', () => {
+  it('names the step whose Catch fired, from the state name the Catch wrote its error under', async () => {
+    const before = platform.messages('tillflow-alerts').length;
+    const cause = JSON.stringify({ errorType: 'TransientError', errorMessage: 'SlowDown: Please reduce', trace: [] });
+    await platform.invoke('notify-failure', {
+      workflow: 'upload-processor',
+      subject: 'uploads/store_0002_2025-10-29.json',
+      failure: { ProcessUpload: { Error: 'TransientError', Cause: cause } },
+    });
+    const alerts = platform.messages('tillflow-alerts').slice(before);
+    expect(alerts.map((m) => m.subject)).toEqual(['Tillflow upload-processor failed at ProcessUpload: TransientError']);
+    expect(alerts[0]?.message.split('\n')).toEqual([
+      'Workflow: upload-processor',
+      'Step: ProcessUpload',
+      'Subject: uploads/store_0002_2025-10-29.json',
+      'Error: TransientError',
+      'Cause: SlowDown: Please reduce',
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { defineHandler, Env, idempotentBy } from '@tillflow/aws';
 import { UploadEvent } from './event';
+import { recordUploadMetrics } from './metrics';
 import { processUpload } from './process';
 
 /**
@@ -15,8 +16,9 @@ export const handler = defineHandler(
     correlationId: (e) => `${e.key}#${e.etag}`,
     idempotency: idempotentBy('[key, etag]'),
   },
-  async (event, { config, logger }) => {
+  async (event, { config, logger, metrics }) => {
     const result = await processUpload(event, config.BUCKET_NAME, config.MAX_UPLOAD_BYTES);
+    recordUploadMetrics(metrics, result);
     logger.info('upload processed', {
       status: result.status,
       lines: result.lines,

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '@tillflow/core';
 import type { UploadEvent } from './event';
+import { rejectedByField } from './metrics';
 
 /** What every outcome carries: keys and counts, never rows (the result travels through Step Functions, 256 KB cap). */
 interface UploadCounts {
@@ -23,6 +24,8 @@ interface UploadCounts {
   accepted: number;
   rejected: number;
   rejectedKey: string;
+  /** Rejected lines by the field at fault (see `rejectedByField`), for the metrics. */
+  rejectedByField?: Record<string, number>;
 }
 
 /**
@@ -100,6 +103,7 @@ export async function processUpload(event: UploadEvent, bucket: string, maxBytes
     lines: result.lines,
     accepted: result.accepted,
     rejected: result.log.total,
+    ...(result.log.total > 0 ? { rejectedByField: rejectedByField(result.log.reasons()) } : {}),
   };
   if (result.log.total > 0) {
     await putRejection(bucket, rejectKey, rejectionReport({ key: event.key, etag }, result, result.log));

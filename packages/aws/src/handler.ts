@@ -7,12 +7,17 @@ import type { TLocalizedValidationError } from 'typebox/error';
 import { readConfig } from './config';
 import { toWorkflowError } from './errors';
 import type { Idempotency } from './idempotency';
-import { rootLogger } from './observability';
+import { inStepSegment, type Metrics, metrics, rootLogger } from './observability';
 
 /** What a handler's body receives besides its event. */
 export interface HandlerContext<C> {
   config: C;
   logger: Logger;
+  /**
+   * Business metrics of this invocation (Powertools Metrics, EMF on stdout): `ctx.metrics.addMetric('FilesAccepted',
+   * MetricUnit.Count, 1)`. The kit flushes them once, when the invocation ends, failed or not.
+   */
+  metrics: Metrics;
   lambda: Context;
 }
 
@@ -38,8 +43,9 @@ export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
 
 /**
  * The handler kit: config read once, the event checked against its schema (compiled once per cold start), a logger
- * child with the function name and a per-invocation correlation id, idempotency when asked for, and errors mapped to
- * the names the workflows retry or catch. A function's handler.ts is then only its step: decode, call the domain,
+ * child with the function name and a per-invocation correlation id, idempotency when asked for, errors mapped to
+ * the names the workflows retry or catch and logged with their stack and cause, the business metrics flushed once per
+ * invocation, and the step traced as an X-Ray subsegment annotated with the correlation id (in Lambda). A function's handler.ts is then only its step: decode, call the domain,
  * call adapters, return.
  *
  * @example
@@ -58,25 +64,28 @@ export function defineHandler<P extends TProperties, S extends TSchema, R>(
   const checkEvent = Compile(options.event);
   const logger = rootLogger.createChild({ persistentKeys: { function: options.name } });
 
-  const plain = async (event: Static<S>, lambda: Context): Promise<R> => body(event, { config, logger, lambda });
+  const plain = async (event: Static<S>, lambda: Context): Promise<R> =>
+    body(event, { config, logger, metrics, lambda });
   const run = options.idempotency ? options.idempotency.wrap(options.name, plain) : plain;
 
   return async (event: Static<S>, lambda: Context): Promise<R> => {
     if (!checkEvent.Check(event)) {
       const error = new InvalidEventError(describeEventErrors(checkEvent.Errors(event)));
-      logger.error('invalid event', { error: { name: error.name, message: error.message } });
+      logger.error('invalid event', { error });
       throw error;
     }
     logger.addContext(lambda);
     const correlationId = options.correlationId?.(event);
     if (correlationId) logger.appendKeys({ correlation_id: correlationId });
     try {
-      return await run(event, lambda);
+      return await inStepSegment(options.name, correlationId, () => run(event, lambda));
     } catch (error) {
       const mapped = toWorkflowError(error);
-      logger.error('invocation failed', { error: { name: mapped.name, message: mapped.message } });
+      // The Error itself: Powertools logs its name, message, location, stack and `cause` chain.
+      logger.error('invocation failed', { error: mapped });
       throw mapped;
     } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();
     }
   };

@@ -228,13 +228,13 @@ function toErrorResult(error: unknown, ctx: HandlerContext<unknown>): HttpResult
   if (error instanceof TillflowError) {
     const status = STATUS_BY_CODE[error.code] ?? 500;
     if (status >= 500) {
-      ctx.logger.error('request failed', { error: { name: error.name, message: error.message } });
+      ctx.logger.error('request failed', { error });
       // A configuration or dependency problem is the operator's to read in the logs, not the caller's.
       return { statusCode: status, body: { error: { code: error.code, message: publicMessage(status) } } };
     }
     return { statusCode: status, body: errorBody(error) };
   }
-  ctx.logger.error('request failed', { error: { name: (error as Error).name, message: (error as Error).message } });
+  ctx.logger.error('request failed', { error });
   return { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: publicMessage(500) } } };
 }
 

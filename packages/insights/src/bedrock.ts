@@ -3,7 +3,7 @@ import type {
   ConverseCommandInput,
   ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
-import { PAYMENT_METHODS } from '@tillflow/core';
+import { PAYMENT_METHODS, TillflowError } from '@tillflow/core';
 import {
   type ModelOutput,
   ModelOutputError,
@@ -45,15 +45,39 @@ export interface BedrockProviderOptions {
   maxDelayMs?: number;
   /** Abort a call after this long (default 30,000 ms). */
   timeoutMs?: number;
+  /**
+   * Milliseconds left for Bedrock (the handler passes its invocation's remaining time less what the fallback and the
+   * writes after it need). Each call's timeout is cut to it and no retry starts without time left, so that a slow or
+   * throttling model ends in the statistical fallback, never in the function's own timeout. Unbounded by default.
+   */
+  remainingMs?: () => number;
   /** The answer's token cap (default 2,048). */
   maxTokens?: number;
   /** Price for the cost estimate when the model is not in `MODEL_PRICING`. */
   pricing?: ModelPricing;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Called after every answered call with its token usage and estimated cost (the handler turns it into metrics). */
+  onUsage?: (usage: BedrockUsage) => void;
+}
+
+/** One answered Converse call: its tokens and estimated cost (null when the model's price is unknown). */
+export interface BedrockUsage {
+  modelId: string;
+  inputTokens: number;
+  outputTokens: number;
+  estimatedCostUsd: number | null;
 }
 
 const silent: InsightsLogger = { info: () => {}, warn: () => {} };
+
+/** No time left for a (further) Bedrock call within the invocation: the provider falls back. */
+export class BedrockTimeBudgetError extends TillflowError {
+  override readonly name = 'BedrockTimeBudgetError' as const;
+  constructor(attempt: number) {
+    super('BEDROCK_TIME_BUDGET', `no time left in the invocation for Bedrock call ${attempt}`);
+  }
+}
 
 /**
  * Insights written by a Bedrock model (Converse API, temperature 0), grounded on the statistical engine:
@@ -81,6 +105,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): Insights
     timeoutMs: options.timeoutMs ?? 30_000,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
+    remainingMs: options.remainingMs ?? (() => Number.POSITIVE_INFINITY),
   };
 
   async function converse(prompt: Prompt, date: string): Promise<ConverseCommandOutput> {
@@ -93,12 +118,14 @@ export function createBedrockProvider(options: BedrockProviderOptions): Insights
     // The SDK's command classes load on the first call, not at import (the client's factory has loaded the module).
     const { ConverseCommand } = await import('@aws-sdk/client-bedrock-runtime');
     for (let attempt = 1; ; attempt++) {
+      const timeoutMs = Math.floor(Math.min(settings.timeoutMs, settings.remainingMs()));
+      if (timeoutMs <= 0) throw new BedrockTimeBudgetError(attempt);
       try {
-        const output = await client.send(new ConverseCommand(input), {
-          abortSignal: AbortSignal.timeout(settings.timeoutMs),
-        });
+        const output = await client.send(new ConverseCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) });
         const inputTokens = output.usage?.inputTokens ?? 0;
         const outputTokens = output.usage?.outputTokens ?? 0;
+        const estimatedCostUsd = estimateCostUsd(modelId, inputTokens, outputTokens, options.pricing);
+        options.onUsage?.({ modelId, inputTokens, outputTokens, estimatedCostUsd });
         logger.info('bedrock converse', {
           date,
           modelId,
@@ -108,7 +135,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): Insights
           outputTokens,
           totalTokens: output.usage?.totalTokens ?? inputTokens + outputTokens,
           latencyMs: output.metrics?.latencyMs,
-          estimatedCostUsd: estimateCostUsd(modelId, inputTokens, outputTokens, options.pricing),
+          estimatedCostUsd,
         });
         return output;
       } catch (error) {
@@ -118,6 +145,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): Insights
         const delayMs = Math.floor(
           settings.random() * Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1)),
         );
+        if (delayMs >= settings.remainingMs()) throw error;
         logger.warn('bedrock call failed, retrying', { date, modelId, attempt, error: name, delayMs });
         await settings.sleep(delayMs);
       }

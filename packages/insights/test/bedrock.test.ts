@@ -14,11 +14,19 @@ import { buildFacts, ODD_SKU } from './series';
 interface Recorded {
   status: number;
   headers: Record<string, string>;
-  body: unknown;
+  body?: unknown;
+  /** A body that is not JSON, sent as it is. */
+  raw?: string;
+  /** Answer only after this long (a model that hangs). */
+  delayMs?: number;
 }
 
-const fixture = (name: string): Recorded =>
-  JSON.parse(readFileSync(new URL(`./fixtures/converse-${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string): Recorded => {
+  // `<name>+<ms>`: the recorded answer, sent after a delay.
+  const [file, delay] = name.split('+');
+  const recorded = JSON.parse(readFileSync(new URL(`./fixtures/converse-${file}.json`, import.meta.url), 'utf8'));
+  return delay ? { ...recorded, delayMs: Number(delay) } : recorded;
+};
 
 /**
  * A stand-in for the Bedrock endpoint that replays recorded responses in order and keeps the requests. It speaks
@@ -45,7 +53,12 @@ beforeAll(async () => {
         res.writeHead(500).end('{"message":"no recorded response left"}');
         return;
       }
-      res.writeHead(next.status, next.headers).end(JSON.stringify(next.body));
+      const answer = () => {
+        if (res.destroyed || res.closed) return;
+        res.writeHead(next.status, next.headers).end(next.raw ?? JSON.stringify(next.body));
+      };
+      if (next.delayMs) setTimeout(answer, next.delayMs).unref();
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -61,6 +74,15 @@ beforeEach(() => {
   queue = [];
   requests = [];
 });
+
+/**
+ * Waits until the stand-in has received `n` requests. A call the client gave up on may reach the server after the
+ * client's timeout on a busy machine: a test of a timeout waits for it, so that it counts in the test that made it.
+ */
+async function received(n: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (requests.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
 
 function logger() {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
@@ -253,5 +275,92 @@ describe('bedrock provider against recorded Converse responses', () => {
     expect((await p.analyze(facts)).provider).toBe('bedrock');
     // The client comes from @tillflow/aws's factory: without one there is no Bedrock provider.
     expect(() => createInsightsProvider('bedrock')).toThrow(ConfigError);
+  });
+});
+
+describe('bedrock provider faults: every one ends in the statistical result, flagged, with the reason', () => {
+  it('retries 503 ServiceUnavailableException, then falls back when it persists', async () => {
+    const { p, sleeps } = provider(['unavailable', 'unavailable', 'unavailable']);
+    const result = await p.analyze(facts);
+    expect(requests).toHaveLength(3);
+    expect(sleeps).toEqual([50, 100]);
+    expect(result).toMatchObject({ provider: 'statistical', degraded: true });
+    expect(result.reasons[0]).toBe(
+      'bedrock (amazon.nova-lite-v1:0): ServiceUnavailableException: Service unavailable. Try your request again.',
+    );
+    expect(result.recommendations).toEqual(statistical.recommendations);
+  });
+
+  it('gives up on a call that does not answer within its timeout, without retrying it', async () => {
+    const { p } = provider(['valid+20000'], { timeoutMs: 1500 });
+    const started = Date.now();
+    const result = await p.analyze(facts);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await received(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(requests).toHaveLength(1);
+    expect(result).toMatchObject({ provider: 'statistical', degraded: true });
+    expect(result.reasons[0]).toMatch(/^bedrock \(amazon\.nova-lite-v1:0\): (TimeoutError|AbortError): /);
+  });
+
+  it("cuts a call's timeout to the invocation's time left, and starts no retry without time for it", async () => {
+    let left = 1500;
+    const { p, sleeps } = provider(['valid+20000', 'valid'], {
+      timeoutMs: 30_000,
+      remainingMs: () => left,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        left -= ms;
+      },
+    });
+    const started = Date.now();
+    const result = await p.analyze(facts);
+    // The 30 s timeout became the 1.5 s left; the timeout is not retried, so the second answer is never asked for.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await received(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(requests).toHaveLength(1);
+    expect(result.degraded).toBe(true);
+
+    // With no time left, no call is made at all.
+    requests = [];
+    const none = provider(['valid'], { remainingMs: () => 0 });
+    const skipped = await none.p.analyze(facts);
+    expect(requests).toHaveLength(0);
+    expect(skipped.reasons[0]).toBe(
+      'bedrock (amazon.nova-lite-v1:0): BedrockTimeBudgetError: no time left in the invocation for Bedrock call 1',
+    );
+  });
+
+  it('falls back on an answer that is not JSON at all (an HTML error page with status 200)', async () => {
+    const { p } = provider(['gateway-html']);
+    const result = await p.analyze(facts);
+    expect(requests).toHaveLength(1);
+    expect(result).toMatchObject({ provider: 'statistical', degraded: true });
+    expect(result.reasons[0]).toMatch(/^bedrock \(amazon\.nova-lite-v1:0\): \w+: /);
+    expect(result.summary).toBe(statistical.summary);
+  });
+
+  it('falls back on an answer cut off at the token cap, and still reports the tokens it cost', async () => {
+    const usage: unknown[] = [];
+    const { p } = provider(['truncated'], { onUsage: (u) => usage.push(u) });
+    const result = await p.analyze(facts);
+    expect(result).toMatchObject({ provider: 'statistical', degraded: true });
+    expect(result.reasons[0]).toBe(
+      'bedrock (amazon.nova-lite-v1:0): ModelOutputError: the model stopped with "max_tokens"',
+    );
+    // 3187 × 0.06 + 2048 × 0.24 dollars per million tokens.
+    expect(usage).toEqual([
+      { modelId: 'amazon.nova-lite-v1:0', inputTokens: 3187, outputTokens: 2048, estimatedCostUsd: 0.00068274 },
+    ]);
+  });
+
+  it('reports the usage of every answered call, none for a throttled one', async () => {
+    const usage: { inputTokens: number }[] = [];
+    const { p } = provider(['throttled', 'valid'], { onUsage: (u) => usage.push(u) });
+    await p.analyze(facts);
+    expect(usage).toEqual([
+      { modelId: 'amazon.nova-lite-v1:0', inputTokens: 3187, outputTokens: 512, estimatedCostUsd: 0.0003141 },
+    ]);
   });
 });

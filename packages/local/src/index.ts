@@ -25,6 +25,16 @@ export type { FunctionSettings, LogSink } from './runtime/environment';
 export { LambdaInvocationError } from './runtime/errors';
 export { LAMBDA_VARIABLE_NAMES } from './runtime/functions';
 export type { LambdaRuntime } from './runtime/lambda-runtime';
+export {
+  type FaultAction,
+  FaultInjector,
+  type FaultRequest,
+  type FaultRule,
+  type FaultService,
+  type InjectedFault,
+  serverError,
+  throttle,
+} from './servers/fault-proxy';
 export { functionLogGroup, LogStore } from './servers/logs';
 export type { SentEmail } from './servers/ses';
 export type { PublishedMessage } from './servers/sns';

@@ -18,6 +18,7 @@ import type { LogSink } from './runtime/environment';
 import { resolveFunctions } from './runtime/functions';
 import { LambdaRuntime } from './runtime/lambda-runtime';
 import { readTerraform, type TerraformSettings } from './runtime/terraform';
+import type { FaultInjector } from './servers/fault-proxy';
 import { gatewayListener } from './servers/gateway';
 import { listen, type RunningServer } from './servers/http';
 import { functionLogGroup, LogStore, logsApiListener } from './servers/logs';
@@ -129,6 +130,12 @@ export interface PlatformOptions {
   onEmail?: (email: SentEmail) => void;
   /** Called when an execution ends, whatever its status (the CLI prints a line per upload and per day). */
   onExecutionEnd?: (record: ExecutionRecord) => void;
+  /**
+   * Puts this fault injector's proxy between the functions and S3 and DynamoDB (tests, see
+   * `servers/fault-proxy.ts`): the functions get its endpoints; the platform's own clients and the test's still reach
+   * the servers directly.
+   */
+  faults?: FaultInjector;
 }
 
 /** The running local platform. */
@@ -198,6 +205,8 @@ interface Parts {
   mailbox?: SesMailbox;
   scheduler?: Scheduler;
   clients: { destroy(): void }[];
+  /** The fault injector whose proxies the functions go through, if any (closed at the stop). */
+  faults?: FaultInjector;
   /** False once the stop began: S3 events are no longer routed (the next start reconciles them). */
   routing: boolean;
 }
@@ -440,7 +449,7 @@ async function loadFunctions(
     CORS_ALLOWED_ORIGINS: corsOriginsOf(options, terraform).join(','),
   };
   parts.corsOrigins = corsOriginsOf(options, terraform);
-  const additions = { ...localAdditions(endpoints), ...options.env };
+  const additions = { ...localAdditions(await functionEndpoints(parts, options, endpoints)), ...options.env };
   const functions = resolveFunctions({
     functionsDir,
     terraform,
@@ -491,6 +500,23 @@ async function loadFunctions(
     },
   });
   return { ...known, ...additions };
+}
+
+/** The endpoints the functions reach: the servers', or for S3 and DynamoDB the fault proxy's when there is one. */
+async function functionEndpoints(
+  parts: Parts,
+  options: PlatformOptions,
+  endpoints: Platform['endpoints'],
+): Promise<Platform['endpoints']> {
+  if (!options.faults) return endpoints;
+  parts.faults = options.faults;
+  const proxied = await options.faults.listen({
+    s3: endpoints.s3,
+    dynamodb: endpoints.dynamodb,
+    host: parts.host,
+    kill: (name) => parts.runtime?.kill(name) ?? 0,
+  });
+  return { ...endpoints, ...proxied };
 }
 
 /** Phase 4: the tables Terraform would create, then what an interrupted earlier run left (see `reconcile`). */
@@ -618,6 +644,7 @@ async function drainAndStop(parts: Parts, graceMs: number): Promise<void> {
       parts.servers.sns?.close(),
       parts.servers.logs?.close(),
       parts.servers.ses?.close(),
+      parts.faults?.close(),
     ]);
     await parts.storage?.stop();
     for (const client of parts.clients) client.destroy();

@@ -196,6 +196,21 @@ export class ExecutionEnvironment {
     });
   }
 
+  /**
+   * Kills the environment in the middle of what it runs, as a crash or the out-of-memory killer would (fault
+   * injection): the invocation fails at once with `Runtime.ExitError`, whatever it had written so far staying written.
+   */
+  kill(): void {
+    const requestId = this.current?.id ?? 'init';
+    this.fail(
+      new LambdaInvocationError(
+        'Runtime.ExitError',
+        `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+      ),
+    );
+    void this.worker.terminate();
+  }
+
   /** Ends the environment (the worker is terminated); an invocation still running fails with `reason`. */
   async terminate(reason?: LambdaInvocationError): Promise<void> {
     this.discard(reason ?? new LambdaInvocationError('Runtime.Shutdown', 'the execution environment was shut down'));

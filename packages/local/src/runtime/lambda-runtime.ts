@@ -124,6 +124,21 @@ export class LambdaRuntime {
     }
   }
 
+  /**
+   * Kills the environments of a function that are running an invocation (fault injection, see
+   * `servers/fault-proxy.ts`): each invocation fails with `Runtime.ExitError`, as a crashed Lambda's does. Returns how
+   * many were killed.
+   */
+  kill(name: string): number {
+    let killed = 0;
+    for (const environment of this.all) {
+      if (environment.settings.name !== name || !environment.busy) continue;
+      environment.kill();
+      killed++;
+    }
+    return killed;
+  }
+
   /** Ends every environment (running invocations fail); the runtime takes no invocation after. */
   async close(): Promise<void> {
     this.closed = true;

@@ -404,7 +404,12 @@ export class StepFunctions {
     const run = machine.machine.run(input as never, {
       overrides: this.overridesFor(machine.name, machine.definition, history),
       context: {
-        Execution: { Id: record.executionArn, Name: record.name, RoleArn: roleArn(machine.name) },
+        Execution: {
+          Id: record.executionArn,
+          Name: record.name,
+          RoleArn: roleArn(machine.name),
+          StartTime: record.startDate,
+        },
         StateMachine: { Id: machine.arn, Name: resourceName(machine.name) },
       },
     });
