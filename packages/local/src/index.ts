@@ -5,6 +5,7 @@
  * schedule, reconciliation after an interruption), `lifecycle/` (ports, the state folder), `cli/`; `platform.ts`
  * starts and stops them in phases.
  */
+export { storeFiles, type UploadResult, uploadStoreFiles } from './cli/sample-upload';
 export { DEFAULT_EXPECTED_STORES, LOCAL_CREDENTIALS, localAdditions } from './env';
 export { StateDirInUseError } from './lifecycle/state-lock';
 export {
