@@ -2,7 +2,7 @@
  * The month through both workflows on the local platform, from the functions' bundles (what deploys), as
  * `npm start -- --once --data-dir <month>` runs it: every file uploaded through the API, every upload processed,
  * every complete day analysed. Usage:
- *   npx tsx scripts/bench/platform.ts [--stores 11] [--days 30] [--dir FOLDER] [--keep-state]
+ *   npx tsx scripts/bench/platform.ts [--stores 11] [--days 30] [--dir FOLDER] [--keep-state] [--concurrency N]
  *
  * Prints the wall time from the first upload to the last workflow's end, the CPU time of the platform (its
  * environments' threads included) and of the storage process (S3, DynamoDB), the peak RSS of each, and the time per
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: String(MONTH.days) },
     dir: { type: 'string' },
     'keep-state': { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
   },
   strict: true,
 });
@@ -55,7 +56,11 @@ const storeIds = [...new Set(files.map((f) => f.slice(6, 10)))].sort();
 const monthShaped = storeIds.length === MONTH.stores && files.length === MONTH.stores * MONTH.days;
 
 const stateDir = mkdtempSync(join(tmpdir(), 'tillflow-bench-platform-'));
-const { platform, reports } = await benchPlatform(stateDir, storeIds);
+const { platform, reports } = await benchPlatform(
+  stateDir,
+  storeIds,
+  values.concurrency ? { concurrency: Number(values.concurrency) } : {},
+);
 let result: { figures: Figure[]; lines: string[] };
 try {
   const cpu0 = cpuNow();

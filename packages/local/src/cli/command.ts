@@ -61,7 +61,7 @@ Options (environment variable in brackets):
                           file names, else 0001..0011                   [TILLFLOW_EXPECTED_STORES]
   --time-zone TZ          the business time zone, default UTC           [TILLFLOW_TIME_ZONE]
   --verbose               handler INFO logs and the S3 request log
-  --concurrency N         execution environments at most, all functions together, default 10
+  --concurrency N         execution environments per function at most, default: the cores less one
                                                                       [TILLFLOW_CONCURRENCY]
   --from-source           run the functions' src/handler.ts instead of their bundles (quick iteration only:
                           the bundles are what deploys and what the tests run)
