@@ -4,8 +4,8 @@
  *   npx tsx scripts/bench/growth.ts [--sizes 11,50,200] [--days 7]
  *
  * For each size, a fresh platform takes the first days' files (8 uploads at a time, as the CLI sends them) and the
- * last day's files but three, so that every function has warm environments and the tables and the lake hold a week;
- * then the last three files are uploaded one at a time, each alone on the platform. The median of their
+ * last day's files but five, so that every function has warm environments and the tables and the lake hold a week;
+ * then the last five files are uploaded one at a time, each alone on the platform. The median of their
  * upload-processor executions is "one upload", and the daily-analysis the last one starts (the day is then
  * complete) is "one day's analysis", each with its steps' times from the execution history.
  * Target (issue 9): both grow no faster than the stores do: the ratio of a size's time to the smallest size's is at
@@ -88,7 +88,7 @@ async function measure(stores: number): Promise<SizeResult> {
 }
 
 /** How many of the last day's uploads are each measured alone; "one upload" is their median. */
-const ALONE = 3;
+const ALONE = 5;
 
 const results: SizeResult[] = [];
 for (const stores of sizes) {
