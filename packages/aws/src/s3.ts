@@ -19,9 +19,7 @@ export async function getObject(bucket: string, key: string): Promise<StoredObje
   }
 }
 
-<<<<<<< HEAD
 /** Writes an object; `metadata` (ASCII names and values) is returned by a HEAD without reading the body. */
-=======
 /** An object being read: its ETag, and its bytes as they arrive (never the whole object in memory). */
 export interface StreamedObject {
   etag: string;
@@ -50,7 +48,6 @@ export async function getObjectStream(bucket: string, key: string, ifMatch?: str
   }
 }
 
->>>>>>> conv
 export async function putObject(
   bucket: string,
   key: string,

@@ -88,7 +88,7 @@ export interface PlatformOptions {
   infrastructureDir?: string;
   /** Runs each function's `src/handler.ts` through tsx instead of its bundle (quick iteration only). */
   fromSource?: boolean;
-  /** Execution environments at most, all functions together (default 10). */
+  /** Execution environments per function at most (default: the cores less one, at least one). */
   concurrency?: number;
   /** The HTTP API's routes (default {@link API_ROUTES}). */
   routes?: Readonly<Record<string, string>>;

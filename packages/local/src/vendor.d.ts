@@ -21,6 +21,17 @@ declare module 's3rver' {
     s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } };
   }
 
+  /** s3rver's filesystem store: the methods the platform reads or wraps (see `cacheBucketLookups`). */
+  interface FilesystemStore {
+    getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
+    getBucket(bucket: string): Promise<unknown>;
+    putBucket(bucket: string): Promise<unknown>;
+    deleteBucket(bucket: string): Promise<unknown>;
+    getSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
+    putSubresource(bucket: string, key: string | undefined, resource: { type: string }): Promise<unknown>;
+    deleteSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
+  }
+
   type KoaMiddleware = (ctx: unknown, next: () => Promise<void>) => Promise<void>;
 
   class S3rver extends EventEmitter {
@@ -29,7 +40,7 @@ declare module 's3rver' {
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     /** Koa's middleware list, composed when `callback()` is called. */
     middleware: KoaMiddleware[];
-    store: { getMetadata(bucket: string, key: string): Promise<Record<string, string>> };
+    store: FilesystemStore;
     on(event: 'event', listener: (notification: { Records: S3NotificationRecord[] }) => void): this;
   }
 

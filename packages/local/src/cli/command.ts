@@ -85,7 +85,7 @@ Options (environment variable in brackets):
                           under <state>/ses/), default Terraform's report_email_recipients, else
                           reports@example.com                           [TILLFLOW_REPORT_RECIPIENTS]
   --verbose               handler INFO logs and the S3 request log
-  --concurrency N         execution environments at most, all functions together, default 10
+  --concurrency N         execution environments per function at most, default: the cores less one
                                                                       [TILLFLOW_CONCURRENCY]
   --from-source           run the functions' src/handler.ts instead of their bundles (quick iteration only:
                           the bundles are what deploys and what the tests run)

@@ -84,7 +84,7 @@ export class ExecutionEnvironment {
         handlerSetting: `index.${settings.handlerName}`,
       },
       env: { ...settings.environment, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName },
-      execArgv: settings.execArgv,
+      execArgv: [...settings.execArgv, ...profilerFlags()],
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb },
@@ -264,6 +264,16 @@ export class ExecutionEnvironment {
     this.logs.put(logGroupOf(this.settings.functionName), this.logStreamName, [{ timestamp: Date.now(), message }]);
     this.echo?.(message);
   }
+}
+
+/**
+ * `TILLFLOW_CPU_PROF_DIR=<folder>` profiles every execution environment (V8's CPU profiler, one `.cpuprofile` per
+ * environment in that folder, written when it ends), as `node --cpu-prof` does for the platform's own threads: how
+ * docs/performance.md attributes the functions' CPU time. Unset, the environments run without it.
+ */
+function profilerFlags(): string[] {
+  const dir = process.env.TILLFLOW_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** The log group Lambda writes a function's output to: `/aws/lambda/<function name>`, as Terraform declares it. */

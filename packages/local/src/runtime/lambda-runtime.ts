@@ -14,12 +14,16 @@ export interface LambdaRuntimeOptions {
   /** Where each environment's output goes (the local CloudWatch Logs). */
   logs: LogSink;
   /**
-   * At most this many execution environments per function (default: the machine's cores). Lambda would start one
+   * At most this many execution environments per function (default: the machine's cores less one, at least one: the
+   * other core serves the platform's own thread and the storage process). Lambda would start one
    * per concurrent invocation; here each environment costs a cold start (its own module instance, JIT and heap) on
    * a machine of few cores, so a burst of uploads is better served by a few warm environments than by many cold
    * ones (measured: the sample week's 77 uploads took 46 s with up to 40 environments, against a few seconds with
    * two per function). An invocation beyond it waits for its function's next free environment (Lambda would
    * throttle it and the workflow's Retry would try again: waiting gives the same end state without the delay).
+   * On 2 cores, one environment per function took the month's 330 uploads in 20% less CPU than two (27.3 s against
+   * 34.3 s for the platform process, docs/performance.md): fewer cold starts, JIT warm-ups and heaps, and the four
+   * steps of an upload still run on both cores, each in its function's environment.
    */
   concurrency?: number;
   /** At most this many environments of all functions together (default 64); the least recently used idle go first. */
@@ -51,7 +55,7 @@ export class LambdaRuntime {
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     this.functions = options.functions;
-    this.concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+    this.concurrency = Math.max(1, options.concurrency ?? availableParallelism() - 1);
     this.maxEnvironments = Math.max(1, options.maxEnvironments ?? 64);
     const idleMs = options.idleMs ?? 10 * 60_000;
     this.reaper = setInterval(() => this.reap(idleMs), Math.min(idleMs, 30_000));

@@ -102,6 +102,24 @@ const MAX_EXPIRES_SECONDS = 604_800;
  * of skew for a header; for a query, `X-Amz-Expires`), then the signature itself. The payload is the caller's: the
  * hash named by `x-amz-content-sha256` is returned in the context, to be compared with the body the server reads.
  */
+/**
+ * One signer per credentials, region, service and path escaping, kept: a signer caches the signing key it derives
+ * for a day (four HMACs), which a signer made per request derived again for every request.
+ */
+const signers = new Map<string, SignatureV4>();
+
+function signerFor(credentials: Credentials, region: string, service: string, uriEscapePath: boolean): SignatureV4 {
+  const key = JSON.stringify([credentials.accessKeyId, credentials.secretAccessKey, region, service, uriEscapePath]);
+  let signer = signers.get(key);
+  if (!signer) {
+    signer = new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath, applyChecksum: false });
+    // Bounded: a client may name any region in its scope.
+    if (signers.size >= 64) signers.clear();
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
 export async function verifySignature(request: ArrivedRequest, options: VerifyOptions): Promise<Verification> {
   const [path = '/', rawQuery = ''] = splitOnce(request.url, '?');
   const query = parseQuery(rawQuery);
@@ -174,15 +192,7 @@ export async function verifySignature(request: ArrivedRequest, options: VerifyOp
     headers,
     ...(request.body ? { body: request.body } : {}),
   };
-  const credentials = options.credentials;
-  const signer = new SignatureV4({
-    credentials,
-    region,
-    service,
-    sha256: Sha256,
-    uriEscapePath: options.uriEscapePath,
-    applyChecksum: false,
-  });
+  const signer = signerFor(options.credentials, region, service, options.uriEscapePath);
   const signable = new Set(signedHeaders);
   let expected: string;
   if (parsed.form === 'header') {

@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   // Before s3rver sees the request, so that it serves only verified ones (see storage-auth.ts for why here).
   s3.middleware.unshift(s3Authentication(LOCAL_CREDENTIALS));
   await s3.configureBuckets();
+  cacheBucketLookups(s3.store);
 
   const servers: RunningServer[] = [];
   try {
@@ -115,6 +116,82 @@ async function main(): Promise<void> {
   // The parent is gone (killed, crashed): nothing else would stop this process.
   process.on('disconnect', () => void stop());
   reply({ type: 'ready', s3Port: servers[0]?.port ?? 0, dynamodbPort: servers[1]?.port ?? 0 });
+}
+
+/**
+ * Keeps in memory what s3rver's filesystem store reads from disk on every request and what only bucket operations
+ * change: whether the bucket exists (a `stat`) and the bucket's CORS and website configurations (two file reads, one
+ * of them a missing file). Measured on the month's 330 uploads (docs/performance.md): those reads were the storage
+ * process's largest cost, 5 s of its CPU profile in `open`, `fstat` and `close`. Writes go through the store as
+ * before and drop what they change from the cache.
+ */
+function cacheBucketLookups(store: S3rver['store']): void {
+  const buckets = new Map<string, ReturnType<typeof store.getBucket>>();
+  const subresources = new Map<string, ReturnType<typeof store.getSubresource>>();
+  const subKey = (bucket: string, key: string | undefined, type: string) => `${bucket}\0${key ?? ''}\0${type}`;
+  const getBucket = store.getBucket.bind(store);
+  const putBucket = store.putBucket.bind(store);
+  const deleteBucket = store.deleteBucket.bind(store);
+  const getSubresource = store.getSubresource.bind(store);
+  const putSubresource = store.putSubresource.bind(store);
+  const deleteSubresource = store.deleteSubresource.bind(store);
+  const forgetBucket = (bucket: string): void => {
+    buckets.delete(bucket);
+    for (const k of subresources.keys()) if (k.startsWith(`${bucket}\0`)) subresources.delete(k);
+  };
+  store.getBucket = (bucket) => {
+    let found = buckets.get(bucket);
+    if (!found) {
+      found = getBucket(bucket);
+      buckets.set(bucket, found);
+      // Only an existing bucket is remembered: a missing one may be created by hand in the folder.
+      found.then(
+        (b) => b || buckets.delete(bucket),
+        () => buckets.delete(bucket),
+      );
+    }
+    return found;
+  };
+  store.putBucket = (bucket) => {
+    forgetBucket(bucket);
+    return putBucket(bucket);
+  };
+  store.deleteBucket = async (bucket) => {
+    forgetBucket(bucket);
+    try {
+      return await deleteBucket(bucket);
+    } finally {
+      forgetBucket(bucket);
+    }
+  };
+  store.getSubresource = (bucket, key, type) => {
+    // Object-level subresources (ACLs, tags) change with the object: only the bucket's own are cached.
+    if (key !== undefined) return getSubresource(bucket, key, type);
+    const k = subKey(bucket, key, type);
+    let found = subresources.get(k);
+    if (!found) {
+      found = getSubresource(bucket, key, type);
+      subresources.set(k, found);
+      found.catch(() => subresources.delete(k));
+    }
+    return found;
+  };
+  store.putSubresource = async (bucket, key, resource) => {
+    subresources.delete(subKey(bucket, key, resource.type));
+    try {
+      return await putSubresource(bucket, key, resource);
+    } finally {
+      subresources.delete(subKey(bucket, key, resource.type));
+    }
+  };
+  store.deleteSubresource = async (bucket, key, type) => {
+    subresources.delete(subKey(bucket, key, type));
+    try {
+      return await deleteSubresource(bucket, key, type);
+    } finally {
+      subresources.delete(subKey(bucket, key, type));
+    }
+  };
 }
 
 /** Any origin may read and write: the dashboard and stores' browsers run on other local origins. */
