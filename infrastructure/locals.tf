@@ -63,7 +63,7 @@ locals {
   # built by `turbo run package` into dist/functions/<name>.zip (checked by test/functions.test.ts).
   upload_functions = {
     "generate-upload-url" = {
-      description     = "API POST /uploads: a presigned PUT for one store file under uploads/."
+      description     = "API POST /uploads: a presigned PUT for one store file, marketplace report or mapped export under uploads/."
       memory_mb       = 256
       timeout_seconds = 10
       workflows       = []
@@ -87,14 +87,26 @@ locals {
       environment     = {}
       statements = [
         {
-          sid       = "ReadUploads"
+          # mappings/<source>.json: the column mapping a mapped POS export is read with.
+          sid       = "ReadUploadsAndMappings"
           actions   = ["s3:GetObject"]
-          resources = ["${local.bucket_arn}/uploads/*"]
+          resources = ["${local.bucket_arn}/uploads/*", "${local.bucket_arn}/mappings/*"]
         },
         {
           sid       = "WriteProcessedAndRejected"
           actions   = ["s3:PutObject"]
           resources = ["${local.bucket_arn}/processed/*", "${local.bucket_arn}/rejected/*"]
+        },
+        {
+          # A marketplace report's KPI summary, read back on a re-upload to drop the days it no longer has.
+          sid       = "MarketplaceSummaries"
+          actions   = ["s3:GetObject", "s3:PutObject"]
+          resources = ["${local.bucket_arn}/summaries/marketplace/*"]
+        },
+        {
+          sid       = "ReplaceMarketplacePartitions"
+          actions   = ["s3:DeleteObject"]
+          resources = ["${local.bucket_arn}/processed/marketplace/*"]
         },
         {
           # A corrected re-upload with no invalid line removes the previous rejects of that store-day.

@@ -49,9 +49,7 @@ export function parseMappedFileName(source: string, fileName: string): { source:
     return { source, storeDay: parseStoreFileName(`${fileName.slice(0, -'.csv'.length)}.json`) };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ValidationError(
-      `${error.message.replaceAll('.json', '.csv')} (a ${source} export)`,
-    );
+    throw new ValidationError(`${error.message.replaceAll('.json', '.csv')} (a ${source} export)`);
   }
 }
 
