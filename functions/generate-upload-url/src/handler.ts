@@ -1,13 +1,6 @@
 import { defineHttpHandler, Env, jsonBody, presignPut } from '@tillflow/aws';
+import type { UploadUrlResponse } from '@tillflow/core';
 import { uploadTarget } from './upload-key';
-
-/** The answer to `POST /uploads`: the client PUTs the file to `uploadUrl` with `headers`. */
-export interface UploadUrlResponse {
-  uploadUrl: string;
-  key: string;
-  expiresIn: number;
-  headers: Record<string, string>;
-}
 
 /**
  * `POST /uploads` with `{"filename": "store_0001_2025-10-29.json"}` (a store file), `{"filename", "channel"}` (a
