@@ -79,6 +79,20 @@ locals {
         },
       ]
     }
+    "get-marketplace-analytics" = {
+      description     = "API GET /analytics/marketplace: a marketplace report's KPIs, from the summary computed at upload."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment     = {}
+      statements = [
+        {
+          sid       = "ReadMarketplaceSummaries"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/summaries/marketplace/*"]
+        },
+      ]
+    }
     "process-upload" = {
       description     = "Validates an uploaded file; writes valid rows as Parquet under processed/ and rejects under rejected/."
       memory_mb       = 1024
@@ -421,6 +435,10 @@ locals {
     create-upload = {
       route_key = "POST /uploads"
       function  = "generate-upload-url"
+    }
+    get-marketplace-analytics = {
+      route_key = "GET /analytics/marketplace"
+      function  = "get-marketplace-analytics"
     }
   }
 }

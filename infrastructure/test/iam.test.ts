@@ -177,6 +177,7 @@ describe('function roles', () => {
     const idempotency = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     const expected: Record<string, string[]> = {
       'generate-upload-url': ['s3:PutObject'],
+      'get-marketplace-analytics': ['s3:GetObject'],
       'process-upload': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject', ...idempotency],
       'calculate-metrics': ['s3:GetObject'],
       'write-metrics': idempotency,
@@ -218,7 +219,8 @@ describe('function roles', () => {
     );
     expect(writes).toEqual({
       'generate-upload-url': ['uploads/*'],
-      'process-upload': ['processed/*', 'rejected/*'],
+      'get-marketplace-analytics': [],
+      'process-upload': ['processed/*', 'rejected/*', 'summaries/marketplace/*'],
       'calculate-metrics': [],
       'write-metrics': [],
       'check-all-stores': [],

@@ -27,6 +27,8 @@ export {
   HealthResponse,
   InsightSeverity,
   LimitParameter,
+  MarketplaceAnalyticsResponse,
+  MarketplaceQuery,
   type OpenApiOptions,
   openApiDocument,
   ProductTrend,

@@ -4,4 +4,5 @@
  */
 export const API_ROUTES: Readonly<Record<string, string>> = {
   'POST /uploads': 'generate-upload-url',
+  'GET /analytics/marketplace': 'get-marketplace-analytics',
 };
