@@ -92,7 +92,10 @@ function expectedFigures(all: readonly GeneratedLine[]) {
 
 async function getAnalytics(query: string) {
   const res = await fetch(`${platform.endpoints.api}/analytics/marketplace${query}`);
-  return { status: res.status, body: (await res.json()) as MarketplaceAnalyticsResponse & { error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as MarketplaceAnalyticsResponse & { error?: { code: string; message: string } },
+  };
 }
 
 async function read(key: string): Promise<Uint8Array> {
@@ -135,7 +138,9 @@ describe('a marketplace report through the local platform', () => {
       .s3Client()
       .send(new ListObjectsV2Command({ Bucket: platform.bucket, Prefix: 'processed/marketplace/channel=amazon/' }));
     const keys = (listed.Contents ?? []).map((o) => o.Key as string);
-    const dates = new Set(expected.good.map((v) => `20${v.Date.slice(6, 8)}-${v.Date.slice(0, 2)}-${v.Date.slice(3, 5)}`));
+    const dates = new Set(
+      expected.good.map((v) => `20${v.Date.slice(6, 8)}-${v.Date.slice(0, 2)}-${v.Date.slice(3, 5)}`),
+    );
     expect(keys.sort()).toEqual(
       [...dates].sort().map((d) => `processed/marketplace/channel=amazon/date=${d}/sales-2022-q2.parquet`),
     );
@@ -184,7 +189,12 @@ describe('a marketplace report through the local platform', () => {
     ['a report without a channel', '?report=sales-2022-q2', 400, /report/],
     ['a path in the name', '?report=amazon/../x', 400, /report/],
     ['an unknown parameter', '?report=amazon/x&date=2022-04-01', 400, /unknown query parameter date/],
-    ['a report never uploaded', '?report=amazon/never-uploaded', 404, /uploads\/marketplace\/amazon\/never-uploaded\.csv/],
+    [
+      'a report never uploaded',
+      '?report=amazon/never-uploaded',
+      404,
+      /uploads\/marketplace\/amazon\/never-uploaded\.csv/,
+    ],
   ])('answers %s with %i and the reason', async (_what, query, status, message) => {
     const res = await getAnalytics(query);
     expect(res.status).toBe(status);
