@@ -13,7 +13,10 @@ beforeAll(async () => {
 afterAll(() => platform?.stop());
 
 async function put(key: string, body: string | Uint8Array) {
-  await platform.s3Client().send(new PutObjectCommand({ Bucket: platform.bucket, Key: key, Body: body }));
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  await platform
+    .s3Client()
+    .send(new PutObjectCommand({ Bucket: platform.bucket, Key: key, Body: body, ContentLength: length }));
 }
 
 /** Uploads `body` at `key` and returns the output of the workflow it starts. */
