@@ -8,16 +8,17 @@ locals {
 resource "aws_apigatewayv2_api" "http" {
   name          = "${var.project_name}-api"
   protocol_type = "HTTP"
-  description   = "Tillflow API: upload URLs, files, analytics."
+  description   = "Tillflow API: upload URLs, files, analytics, trends, reports."
 
   dynamic "cors_configuration" {
     for_each = length(local.cors_origins) > 0 ? [local.cors_origins] : []
 
     content {
-      allow_origins = cors_configuration.value
-      allow_methods = ["GET", "POST", "OPTIONS"]
-      allow_headers = ["authorization", "content-type"]
-      max_age       = 3600
+      allow_origins  = cors_configuration.value
+      allow_methods  = ["GET", "POST", "OPTIONS"]
+      allow_headers  = ["authorization", "content-type", "if-none-match"]
+      expose_headers = ["etag"]
+      max_age        = 3600
     }
   }
 
@@ -83,12 +84,13 @@ resource "aws_apigatewayv2_integration" "route" {
 }
 
 resource "aws_apigatewayv2_route" "route" {
-  for_each           = local.api_routes
-  api_id             = aws_apigatewayv2_api.http.id
-  route_key          = each.value.route_key
-  target             = "integrations/${aws_apigatewayv2_integration.route[each.key].id}"
-  authorization_type = var.enable_auth ? "JWT" : "NONE"
-  authorizer_id      = var.enable_auth ? aws_apigatewayv2_authorizer.jwt[0].id : null
+  for_each  = local.api_routes
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value.route_key
+  target    = "integrations/${aws_apigatewayv2_integration.route[each.key].id}"
+  # Every route needs a JWT when enable_auth is set, but the public ones (GET /health, for uptime checks).
+  authorization_type = var.enable_auth && !each.value.public ? "JWT" : "NONE"
+  authorizer_id      = var.enable_auth && !each.value.public ? aws_apigatewayv2_authorizer.jwt[0].id : null
 }
 
 # Each function may be invoked by the API for its own route only. execute-api ARNs write a path parameter as "*"

@@ -12,6 +12,8 @@ locals {
   daily_analysis_state_machine_arn  = "arn:${local.partition}:states:${var.aws_region}:${local.account_id}:stateMachine:${local.daily_analysis_state_machine_name}"
 
   expected_stores_csv = join(",", var.expected_stores)
+  # The API functions' CORS_ALLOWED_ORIGINS: what API Gateway's CORS configuration allows (api.tf).
+  cors_origins_csv = join(",", local.cors_origins)
 
   # A geo-prefixed id (us., eu., apac., global.) names a cross-region inference profile, which Bedrock authorises on
   # the profile and on the foundation model in every region the profile may route to.
@@ -69,6 +71,7 @@ locals {
       workflows       = []
       environment = {
         UPLOAD_URL_EXPIRES_SECONDS = tostring(var.upload_url_expires_seconds)
+        CORS_ALLOWED_ORIGINS       = local.cors_origins_csv
       }
       statements = [
         {
@@ -409,7 +412,157 @@ locals {
     }
   }
 
-  functions = merge(local.upload_functions, local.analysis_functions)
+  # The API's read functions (GET routes): each reads only, and only what its route shows.
+  api_functions = {
+    "get-analytics" = {
+      description     = "API GET /analytics: a day's KPIs, stores, products, insights and status."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        DAILY_ANALYSIS_TIMEZONE = var.daily_analysis_timezone
+        CORS_ALLOWED_ORIGINS    = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "ReadAnalysedDay"
+          actions   = ["dynamodb:GetItem", "dynamodb:Query"]
+          resources = [local.sales_table_arn, "${local.sales_table_arn}/index/GSI1"]
+        },
+      ]
+    }
+    "get-trends" = {
+      description     = "API GET /trends: daily series, moving averages, week over week, product trends."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "QuerySeries"
+          actions   = ["dynamodb:Query"]
+          resources = [local.sales_table_arn]
+        },
+      ]
+    }
+    "list-catalog" = {
+      description     = "API GET /stores and GET /dates: the stores and the analysed days, from Queries."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        EXPECTED_STORES      = local.expected_stores_csv
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "QueryCatalog"
+          actions   = ["dynamodb:Query"]
+          resources = [local.sales_table_arn]
+        },
+      ]
+    }
+    "list-files" = {
+      description     = "API GET /files and GET /files/rejections: uploaded, processed and rejected files, and rejection reasons."
+      memory_mb       = 256
+      timeout_seconds = 15
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "ListFileFolders"
+          actions   = ["s3:ListBucket"]
+          resources = [local.bucket_arn]
+          conditions = [
+            {
+              test     = "StringLike"
+              variable = "s3:prefix"
+              values   = ["uploads/*", "processed/*", "rejected/*"]
+            },
+          ]
+        },
+        {
+          # HEAD for a rejected file's counts, GET for its reasons.
+          sid       = "ReadRejections"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/rejected/*"]
+        },
+      ]
+    }
+    "generate-download-url" = {
+      description     = "API GET /download-url: a 15-minute presigned GET under processed/, rejected/, reports/ or quicksight/."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          # The HEAD that checks the key exists, and the presigned GET, which runs with this role's permissions.
+          sid     = "ReadDownloads"
+          actions = ["s3:GetObject"]
+          resources = [
+            "${local.bucket_arn}/processed/*",
+            "${local.bucket_arn}/rejected/*",
+            "${local.bucket_arn}/reports/*",
+            "${local.bucket_arn}/quicksight/*",
+          ]
+        },
+      ]
+    }
+    "get-report" = {
+      description     = "API GET /reports/{date}: the day's report as sent, text and HTML."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "ReadReports"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/reports/*"]
+        },
+      ]
+    }
+    "get-health" = {
+      description     = "API GET /health (bucket and table reachable, version) and GET /openapi.json."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          # The bucket check lists at most one key under reports/.
+          sid       = "ProbeBucket"
+          actions   = ["s3:ListBucket"]
+          resources = [local.bucket_arn]
+          conditions = [
+            {
+              test     = "StringLike"
+              variable = "s3:prefix"
+              values   = ["reports/*"]
+            },
+          ]
+        },
+        {
+          sid       = "DescribeTable"
+          actions   = ["dynamodb:DescribeTable"]
+          resources = [local.sales_table_arn]
+        },
+      ]
+    }
+  }
+
+  functions = merge(local.upload_functions, local.analysis_functions, local.api_functions)
 
   # Memory and timeout after var.function_overrides.
   function_sizes = {
@@ -430,11 +583,64 @@ locals {
     }
   }
 
-  # API routes (HTTP API, Lambda proxy), keyed by a name safe for statement ids.
+  # API routes (HTTP API, Lambda proxy), keyed by a name safe for statement ids; the same table as API_ROUTES in
+  # packages/local/src/servers/routes.ts and API_ROUTE_SPECS in packages/core (test/platform.test.ts compares them).
+  # `public` routes stay open when the JWT authorizer is on.
   api_routes = {
     create-upload = {
       route_key = "POST /uploads"
       function  = "generate-upload-url"
+      public    = false
+    }
+    get-analytics = {
+      route_key = "GET /analytics"
+      function  = "get-analytics"
+      public    = false
+    }
+    get-trends = {
+      route_key = "GET /trends"
+      function  = "get-trends"
+      public    = false
+    }
+    list-stores = {
+      route_key = "GET /stores"
+      function  = "list-catalog"
+      public    = false
+    }
+    list-dates = {
+      route_key = "GET /dates"
+      function  = "list-catalog"
+      public    = false
+    }
+    list-files = {
+      route_key = "GET /files"
+      function  = "list-files"
+      public    = false
+    }
+    list-rejections = {
+      route_key = "GET /files/rejections"
+      function  = "list-files"
+      public    = false
+    }
+    create-download-url = {
+      route_key = "GET /download-url"
+      function  = "generate-download-url"
+      public    = false
+    }
+    get-report = {
+      route_key = "GET /reports/{date}"
+      function  = "get-report"
+      public    = false
+    }
+    get-health = {
+      route_key = "GET /health"
+      function  = "get-health"
+      public    = true
+    }
+    get-openapi = {
+      route_key = "GET /openapi.json"
+      function  = "get-health"
+      public    = false
     }
     get-marketplace-analytics = {
       route_key = "GET /analytics/marketplace"

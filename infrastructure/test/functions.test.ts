@@ -43,11 +43,13 @@ describe('the function map and functions/', () => {
     expect(Object.keys(deployed).sort()).toEqual(packages);
   });
 
-  it('merges the analysis functions into local.functions unconditionally, with no name in both halves', () => {
-    expect(module.locals.functions).toBe('${merge(local.upload_functions, local.analysis_functions)}');
+  it('merges the analysis and API functions into local.functions unconditionally, with no name in two parts', () => {
+    expect(module.locals.functions).toBe(
+      '${merge(local.upload_functions, local.analysis_functions, local.api_functions)}',
+    );
     expect(module.locals).not.toHaveProperty('daily_analysis_packaged');
-    const names = new Set([...Object.keys(maps.upload), ...Object.keys(maps.analysis)]);
-    expect(names.size).toBe(Object.keys(maps.upload).length + Object.keys(maps.analysis).length);
+    const parts = [maps.upload, maps.analysis, maps.api].map((m) => Object.keys(m));
+    expect(new Set(parts.flat()).size).toBe(parts.reduce((n, p) => n + p.length, 0));
   });
 
   it('names each package @tillflow/fn-<folder> with a package script, so turbo builds dist/functions/<folder>.zip', () => {
@@ -60,7 +62,7 @@ describe('the function map and functions/', () => {
 
   it('gives every entry a description, a workable size and only known workflows', () => {
     const workflows = Object.keys(module.locals.workflows as Body);
-    for (const [name, fn] of Object.entries({ ...maps.upload, ...maps.analysis })) {
+    for (const [name, fn] of Object.entries(maps.deployed)) {
       expect(fn.description.length, name).toBeGreaterThan(10);
       expect(fn.description.length, name).toBeLessThanOrEqual(256);
       expect(fn.memory_mb, name).toBeGreaterThanOrEqual(128);
@@ -88,9 +90,16 @@ describe('the function map and functions/', () => {
       SALES_TABLE: '${aws_dynamodb_table.sales.name}',
       IDEMPOTENCY_TABLE: '${aws_dynamodb_table.idempotency.name}',
     });
-    const all = { ...maps.upload, ...maps.analysis };
+    const all = maps.deployed;
     const own: Record<string, string[]> = {
-      'generate-upload-url': ['UPLOAD_URL_EXPIRES_SECONDS'],
+      'generate-upload-url': ['CORS_ALLOWED_ORIGINS', 'UPLOAD_URL_EXPIRES_SECONDS'],
+      'get-analytics': ['CORS_ALLOWED_ORIGINS', 'DAILY_ANALYSIS_TIMEZONE'],
+      'get-trends': ['CORS_ALLOWED_ORIGINS'],
+      'list-catalog': ['CORS_ALLOWED_ORIGINS', 'EXPECTED_STORES'],
+      'list-files': ['CORS_ALLOWED_ORIGINS'],
+      'generate-download-url': ['CORS_ALLOWED_ORIGINS'],
+      'get-report': ['CORS_ALLOWED_ORIGINS'],
+      'get-health': ['CORS_ALLOWED_ORIGINS'],
       'check-all-stores': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'EXPECTED_STORES'],
       'calc-company-metrics': ['EXPECTED_STORES'],
       'notify-failure': ['ALERTS_TOPIC_ARN'],

@@ -16,7 +16,7 @@ let allFunctions: Record<string, FunctionEntry>;
 beforeAll(async () => {
   module = await loadModule();
   const maps = functionMaps(module);
-  allFunctions = { ...maps.upload, ...maps.analysis };
+  allFunctions = maps.deployed;
 });
 
 /** A statement wherever it comes from, with where, for messages. */
@@ -133,6 +133,10 @@ describe('function roles', () => {
   const bucketObjects = /^\$\{local\.bucket_arn\}\/(uploads|processed|rejected|analysis|reports|quicksight)\/\*$/;
 
   it('scopes S3 object access to a prefix and listing to a prefix condition', () => {
+    const listed: Record<string, string[]> = {
+      'list-files': ['uploads/*', 'processed/*', 'rejected/*'],
+      'get-health': ['reports/*'],
+    };
     for (const [name, fn] of Object.entries(allFunctions)) {
       for (const s of fn.statements) {
         const s3 = s.actions.filter((a) => a.startsWith('s3:'));
@@ -141,7 +145,8 @@ describe('function roles', () => {
         if (s3.includes('s3:ListBucket')) {
           expect(s.actions, name).toEqual(['s3:ListBucket']);
           expect(s.resources, name).toEqual(['${local.bucket_arn}']);
-          expect(s.conditions, name).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['processed/*'] }]);
+          const values = listed[name] ?? ['processed/*'];
+          expect(s.conditions, name).toEqual([{ test: 'StringLike', variable: 's3:prefix', values }]);
           continue;
         }
         for (const resource of s.resources as string[]) expect(resource, `${name} ${s.sid}`).toMatch(bucketObjects);
@@ -194,6 +199,13 @@ describe('function roles', () => {
       'export-to-quicksight': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject'],
       'publish-notice': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'sns:Publish'],
       'trigger-daily-analysis': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution'],
+      'get-analytics': ['dynamodb:GetItem', 'dynamodb:Query'],
+      'get-trends': ['dynamodb:Query'],
+      'list-catalog': ['dynamodb:Query'],
+      'list-files': ['s3:GetObject', 's3:ListBucket'],
+      'generate-download-url': ['s3:GetObject'],
+      'get-report': ['s3:GetObject'],
+      'get-health': ['dynamodb:DescribeTable', 's3:ListBucket'],
     };
     const actual = Object.fromEntries(
       Object.entries(allFunctions).map(([name, fn]) => [
@@ -236,6 +248,45 @@ describe('function roles', () => {
       'export-to-quicksight': ['quicksight/*'],
       'publish-notice': [],
       'trigger-daily-analysis': [],
+      'get-analytics': [],
+      'get-trends': [],
+      'list-catalog': [],
+      'list-files': [],
+      'generate-download-url': [],
+      'get-report': [],
+      'get-health': [],
+    });
+  });
+
+  it('gives the API read functions read actions only, and only the folders their routes show', () => {
+    const reads = /^(dynamodb:(GetItem|Query|DescribeTable)|s3:(GetObject|ListBucket))$/;
+    const api = [
+      'get-analytics',
+      'get-trends',
+      'list-catalog',
+      'list-files',
+      'generate-download-url',
+      'get-report',
+      'get-health',
+    ];
+    const objects: Record<string, string[]> = {};
+    for (const name of api) {
+      const fn = allFunctions[name] as { statements: Statement[] };
+      for (const s of fn.statements) for (const action of s.actions) expect(action, `${name} ${s.sid}`).toMatch(reads);
+      objects[name] = fn.statements
+        .filter((s) => s.actions.includes('s3:GetObject'))
+        .flatMap((s) => s.resources as string[])
+        .map((r) => r.replace('${local.bucket_arn}/', ''))
+        .sort();
+    }
+    expect(objects).toEqual({
+      'get-analytics': [],
+      'get-trends': [],
+      'list-catalog': [],
+      'list-files': ['rejected/*'],
+      'generate-download-url': ['processed/*', 'quicksight/*', 'rejected/*', 'reports/*'],
+      'get-report': ['reports/*'],
+      'get-health': [],
     });
   });
 });

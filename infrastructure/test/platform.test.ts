@@ -1,4 +1,4 @@
-import { CanonicalRow, storeSummaryKey } from '@tillflow/core';
+import { API_ROUTE_SPECS, CanonicalRow, storeSummaryKey } from '@tillflow/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Body, block, dynamicBlocks, functionMaps, loadModule, nested, type TerraformModule } from './terraform';
 
@@ -98,11 +98,24 @@ describe('tables', () => {
 describe('API', () => {
   it('routes each path to a declared function, with a permission for that route only', () => {
     const { deployed } = functionMaps(module);
-    const routes = module.locals.api_routes as Record<string, { route_key: string; function: string }>;
-    expect(routes['create-upload']).toEqual({ route_key: 'POST /uploads', function: 'generate-upload-url' });
+    const routes = module.locals.api_routes as Record<string, { route_key: string; function: string; public: boolean }>;
+    expect(routes['create-upload']).toEqual({
+      route_key: 'POST /uploads',
+      function: 'generate-upload-url',
+      public: false,
+    });
     for (const [name, route] of Object.entries(routes)) {
       expect(deployed[route.function], `${name} -> ${route.function}`).toBeDefined();
       expect(route.route_key, name).toMatch(/^(GET|POST|PUT|DELETE|PATCH) \/[^ ]*$/);
+    }
+    // The routes of the OpenAPI document (and of the local gateway, API_ROUTES, derived from it), each to its function.
+    const declared = Object.fromEntries(Object.values(routes).map((r) => [r.route_key, r.function]));
+    expect(declared).toEqual(Object.fromEntries(API_ROUTE_SPECS.map((r) => [`${r.method} ${r.path}`, r.handler])));
+    for (const spec of API_ROUTE_SPECS) {
+      const entry = Object.values(routes).find((r) => r.route_key === `${spec.method} ${spec.path}`) as unknown as {
+        public: boolean;
+      };
+      expect(entry.public, spec.path).toBe(!spec.authorized);
     }
     const permission = block(module, 'resource', 'aws_lambda_permission', 'api');
     expect(permission.for_each).toBe('${local.api_routes}');
@@ -118,7 +131,14 @@ describe('API', () => {
     });
     expect(nested(stage, 'access_log_settings')[0]?.destination_arn).toBe('${aws_cloudwatch_log_group.api_access.arn}');
     const route = block(module, 'resource', 'aws_apigatewayv2_route', 'route');
-    expect(route.authorization_type).toBe('${var.enable_auth ? "JWT" : "NONE"}');
+    expect(route.authorization_type).toBe('${var.enable_auth && !each.value.public ? "JWT" : "NONE"}');
+    const routes = module.locals.api_routes as Record<string, { route_key: string; public: boolean }>;
+    // Only the health check stays open when the authorizer is on.
+    expect(
+      Object.values(routes)
+        .filter((r) => r.public)
+        .map((r) => r.route_key),
+    ).toEqual(['GET /health']);
     expect(block(module, 'resource', 'aws_apigatewayv2_authorizer', 'jwt').count).toBe('${var.enable_auth ? 1 : 0}');
     const api = block(module, 'resource', 'aws_apigatewayv2_api', 'http');
     expect(dynamicBlocks(api, 'cors_configuration')[0]?.content.allow_origins).toBe('${cors_configuration.value}');

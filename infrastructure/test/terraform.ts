@@ -145,7 +145,8 @@ function functionMap(module: TerraformModule, local: string): Record<string, Fun
 export function functionMaps(module: TerraformModule) {
   const upload = functionMap(module, 'upload_functions');
   const analysis = functionMap(module, 'analysis_functions');
-  return { upload, analysis, deployed: { ...upload, ...analysis } };
+  const api = functionMap(module, 'api_functions');
+  return { upload, analysis, api, deployed: { ...upload, ...analysis, ...api } };
 }
 
 /** The package folders under functions/ (a folder with a package.json). */

@@ -8,7 +8,7 @@
  * `functions/<name>/dist/`), then imported in `--runs` separate `node` processes; the median is reported, since one
  * process can be slowed by the machine. The import runs with a valid configuration in the environment (dummy names
  * and ARNs, no credentials needed: nothing is called) and without the Lambda variables, like a local run.
- * Targets (shared/DESIGN.md, Performance targets) for API functions (those defined with `defineHttpHandler`):
+ * Targets (shared/DESIGN.md, Performance targets) for API functions (those defined with `defineHttpHandler` or `defineHttpRoutes`):
  * bundle ≤ 300 KB, cold import ≤ 100 ms. The other functions are listed against the same targets for reference.
  */
 import { execFileSync } from 'node:child_process';
@@ -100,7 +100,7 @@ for (const name of functions) {
     console.error(`${name}: no ${bundlePath}; build it or drop --no-build`);
     process.exit(1);
   }
-  const api = readFileSync(join(dir, 'src', 'handler.ts'), 'utf8').includes('defineHttpHandler');
+  const api = /\bdefineHttp(Handler|Routes)\b/.test(readFileSync(join(dir, 'src', 'handler.ts'), 'utf8'));
   const times = Array.from({ length: runs }, () => importMs(bundlePath));
   rows.push({ name, api, bytes: statSync(bundlePath).size, ms: median(times) });
 }

@@ -1,5 +1,5 @@
 import { type PublicationLease, publish, publishOnce, putObject, readFactsAndInsights } from '@tillflow/aws';
-import { ValidationError } from '@tillflow/core';
+import { reportKeys, ValidationError } from '@tillflow/core';
 import type { ReportEvent } from './event';
 import { renderReport } from './report';
 
@@ -10,11 +10,6 @@ import { renderReport } from './report';
 export type ReportResult =
   | { status: 'published'; textKey: string; htmlKey: string; messageId: string; subject: string }
   | { status: 'skipped'; textKey: string; htmlKey: string; reason: 'published' | 'superseded'; revision: number };
-
-/** Where a day's report is kept: replaced by a re-analysis, like the insights. */
-export function reportKeys(date: string): { text: string; html: string } {
-  return { text: `reports/date=${date}/report.txt`, html: `reports/date=${date}/report.html` };
-}
 
 /** SNS takes 256 KB per message, attributes included; the HTML rides along only when it fits with room to spare. */
 const HTML_ATTRIBUTE_LIMIT_BYTES = 200 * 1024;

@@ -41,9 +41,21 @@ interface RejectionReport {
   records: RejectedLine[];
 }
 
-/** Indented, unlike the analysis files: a store reads this one to correct its export. */
+/**
+ * Indented, unlike the analysis files: a store reads this one to correct its export. The counts ride along as object
+ * metadata, so that `GET /files?prefix=rejected` tells each file's rejected lines with a HEAD instead of a read.
+ */
 function putRejection(bucket: string, key: string, report: RejectionReport): Promise<{ etag: string }> {
-  return putObject(bucket, key, JSON.stringify(report, null, 1), 'application/json');
+  return putObject(bucket, key, JSON.stringify(report, null, 1), 'application/json', rejectionMetadata(report));
+}
+
+/** `rejected-lines`, `lines`, and `whole-file: true` when the file was refused whole (its reason is in the body). */
+function rejectionMetadata(report: Pick<RejectionReport, 'lines' | 'rejected' | 'reason'>): Record<string, string> {
+  return {
+    'rejected-lines': String(report.rejected),
+    lines: String(report.lines),
+    'whole-file': String(report.reason !== undefined),
+  };
 }
 
 export async function processUpload(event: UploadEvent, bucket: string): Promise<UploadResult> {

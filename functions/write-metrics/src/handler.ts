@@ -1,9 +1,9 @@
-import { defineHandler, Env, putStoreSummary, type SummaryWrite } from '@tillflow/aws';
+import { defineHandler, Env, putStoreSummary, recordStoreInIndex, type SummaryWrite } from '@tillflow/aws';
 import { WriteMetricsEvent } from './event';
 
 /**
  * Stores the store-day summary in DynamoDB. A corrected upload replaces the figures; an older version delivered late
- * does not (see putStoreSummary).
+ * does not (see putStoreSummary). The store index (`GET /stores`) learns the store's day too.
  */
 export const handler = defineHandler(
   {
@@ -24,6 +24,7 @@ export const handler = defineHandler(
       },
       event.sequencer,
     );
+    if (!result.stale) await recordStoreInIndex(config.SALES_TABLE, event.figures.store_id, event.figures.date);
     logger.info('store summary written', { ...result });
     return result;
   },

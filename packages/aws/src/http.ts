@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TillflowError, ValidationError } from '@tillflow/core';
+import { NotFoundError, TillflowError, ValidationError } from '@tillflow/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Static, TObject, TProperties } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
@@ -117,12 +117,44 @@ function errorBody(error: TillflowError): { error: Record<string, unknown> } {
   return { error: { code: error.code, message: error.message, ...details } };
 }
 
+/** The body of a route: the event and the context with its checked parameters. */
+export type HttpBody<C, Q extends TObject, R extends TObject> = (
+  event: APIGatewayProxyEventV2,
+  ctx: HttpContext<C, Static<Q>, Static<R>>,
+) => Promise<HttpResult>;
+
+/** One route of a function that serves several ({@link defineHttpRoutes}), its schemas compiled. */
+export interface HttpRoute<C> {
+  run(event: APIGatewayProxyEventV2, ctx: HandlerContext<C>): Promise<HttpResult>;
+}
+
+function compileRoute<C, Q extends TObject, R extends TObject>(
+  schemas: { query?: Q; params?: R },
+  body: HttpBody<C, Q, R>,
+): HttpRoute<C> {
+  const queryCheck = compileParameters(schemas.query, 'query');
+  const pathCheck = compileParameters(schemas.params, 'path');
+  return {
+    run: (event, ctx) => {
+      const query = readParameters(queryCheck, event.queryStringParameters) as Static<Q>;
+      const params = readParameters(pathCheck, event.pathParameters) as Static<R>;
+      return body(event, { ...ctx, query, params });
+    },
+  };
+}
+
+/** Declares one route of {@link defineHttpRoutes}: its parameter schemas and its body. */
+export type RouteBuilder<C> = <Q extends TObject = NoParameters, R extends TObject = NoParameters>(
+  schemas: { query?: Q; params?: R },
+  body: HttpBody<C, Q, R>,
+) => HttpRoute<C>;
+
 /**
  * An API Gateway (HTTP API, payload v2) handler. It checks the query and path parameters against the route's TypeBox
  * schemas (the ones the OpenAPI document is generated from) before the body runs, and is the one place where errors
  * become `{error: {code, message}}` with a status: Tillflow errors by their code, anything else a 500 without
  * internals. It adds CORS headers for the origins of `CORS_ALLOWED_ORIGINS` (in AWS, API Gateway's own CORS
- * configuration answers instead), and ETags for answers that cannot change.
+ * configuration answers instead), and ETags for answers that cannot change (`cacheSeconds`).
  *
  * @example
  * ```ts
@@ -138,17 +170,40 @@ export function defineHttpHandler<
   R extends TObject = NoParameters,
 >(
   options: HttpHandlerOptions<P, Q, R>,
-  body: (
-    event: APIGatewayProxyEventV2,
-    ctx: HttpContext<Static<TObject<P>>, Static<Q>, Static<R>>,
-  ) => Promise<HttpResult>,
+  body: HttpBody<Static<TObject<P>>, Q, R>,
 ): LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
-  const queryCheck = compileParameters(options.query, 'query');
-  const pathCheck = compileParameters(options.params, 'path');
-  const { query: _q, params: _p, ...handlerOptions } = options;
+  const { query, params, ...rest } = options;
+  const route = compileRoute({ ...(query ? { query } : {}), ...(params ? { params } : {}) }, body);
+  return serve(rest, () => route);
+}
+
+/**
+ * {@link defineHttpHandler} for a function that serves a route group (`GET /files` and `GET /files/rejections`):
+ * each route key with its own schemas and body, chosen by the event's `routeKey`.
+ *
+ * @example
+ * ```ts
+ * export const handler = defineHttpRoutes({ name: 'list-catalog', config }, (route) => ({
+ *   'GET /stores': route({}, async (_e, { config }) => ({ statusCode: 200, body: await listStores(config) })),
+ *   'GET /dates': route({}, async (_e, { config }) => ({ statusCode: 200, body: await listDates(config) })),
+ * }));
+ * ```
+ */
+export function defineHttpRoutes<P extends TProperties>(
+  options: Omit<HandlerOptions<P, typeof HttpEvent>, 'idempotency' | 'event'>,
+  routes: (route: RouteBuilder<Static<TObject<P>>>) => Record<string, HttpRoute<Static<TObject<P>>>>,
+): LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  const table = routes((schemas, body) => compileRoute(schemas, body));
+  return serve(options, (routeKey) => table[routeKey]);
+}
+
+function serve<P extends TProperties>(
+  options: Omit<HandlerOptions<P, typeof HttpEvent>, 'idempotency' | 'event'>,
+  pick: (routeKey: string) => HttpRoute<Static<TObject<P>>> | undefined,
+): LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return defineHandler(
     {
-      ...handlerOptions,
+      ...options,
       config: { ...options.config, CORS_ALLOWED_ORIGINS: Env.CORS_ALLOWED_ORIGINS },
       event: HttpEvent,
       correlationId: options.correlationId ?? ((e) => e.requestContext?.requestId),
@@ -158,9 +213,9 @@ export function defineHttpHandler<
       const cors = corsHeaders(origins, header(event, 'origin'));
       let result: HttpResult;
       try {
-        const query = readParameters(queryCheck, event.queryStringParameters) as Static<Q>;
-        const params = readParameters(pathCheck, event.pathParameters) as Static<R>;
-        result = await body(event, { ...ctx, config: ctx.config as Static<TObject<P>>, query, params });
+        const route = pick(event.routeKey);
+        if (!route) throw new NotFoundError(`this function does not serve ${event.routeKey}`);
+        result = await route.run(event, { ...ctx, config: ctx.config as Static<TObject<P>> });
       } catch (error) {
         result = toErrorResult(error, ctx);
       }

@@ -2,8 +2,25 @@
  * @tillflow/aws: adapters and the handler kit. The only package that talks to AWS (or to the local platform, through
  * the same SDK clients with endpoint overrides).
  */
+
 export * from './analysis-files';
 export * from './analysis-items';
+export {
+  type AnalysedDate,
+  type AnalysedDay,
+  type DayFigures,
+  describeTableStatus,
+  type IndexedStore,
+  queryAnalysedDates,
+  queryCompanySeries,
+  queryLastReportedDate,
+  queryProductDays,
+  queryStoreIndex,
+  queryStoreSeries,
+  type Revisioned,
+  readAnalysedDay,
+  recordStoreInIndex,
+} from './api-reads';
 export * from './clients';
 export * from './config';
 export * from './errors';

@@ -19,17 +19,26 @@ export async function getObject(bucket: string, key: string): Promise<StoredObje
   }
 }
 
+/** Writes an object; `metadata` (ASCII names and values) is returned by a HEAD without reading the body. */
 export async function putObject(
   bucket: string,
   key: string,
   body: Uint8Array | string,
   contentType: string,
+  metadata?: Record<string, string>,
 ): Promise<{ etag: string }> {
   // Stated, not inferred: the SDK infers no length for an empty body and then warns about a stream of unknown length.
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const out = await (await s3Client()).send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: length }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ContentLength: length,
+      ...(metadata ? { Metadata: metadata } : {}),
+    }),
   );
   return { etag: stripQuotes(out.ETag ?? '') };
 }
@@ -73,4 +82,89 @@ export async function getJson<T>(bucket: string, key: string): Promise<T> {
 /** Writes `value` as JSON (`application/json`). */
 export async function putJson(bucket: string, key: string, value: unknown): Promise<{ etag: string }> {
   return putObject(bucket, key, JSON.stringify(value), 'application/json');
+}
+
+/** One object of a listing. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: string;
+}
+
+/** A page of a listing: the objects and whether the listing goes on after the last one. */
+export interface ListedPage {
+  objects: ListedObject[];
+  truncated: boolean;
+}
+
+/**
+ * Objects under `prefix` in key order, after `startAfter` when given, at most `maxKeys` (S3's page is at most 1000).
+ * `startAfter` rather than S3's continuation token: a caller that filters a page and stops mid-page can resume after
+ * the last key it kept, where a token would skip the rest of the page.
+ */
+export async function listObjects(
+  bucket: string,
+  prefix: string,
+  maxKeys: number,
+  startAfter?: string,
+): Promise<ListedPage> {
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const out = await (await s3Client()).send(
+    new ListObjectsV2Command({
+      Bucket: bucket,
+      Prefix: prefix,
+      MaxKeys: maxKeys,
+      ...(startAfter ? { StartAfter: startAfter } : {}),
+    }),
+  );
+  return {
+    objects: (out.Contents ?? []).map((o) => ({
+      key: o.Key ?? '',
+      size: Number(o.Size ?? 0),
+      lastModified: (o.LastModified ?? new Date(0)).toISOString(),
+    })),
+    truncated: out.IsTruncated === true,
+  };
+}
+
+/** An object's size, time and metadata, without its body. */
+export interface ObjectHead {
+  size: number;
+  lastModified: string;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+/**
+ * HEAD of an object. A missing key is a NotFoundError; so is a 403, which S3 answers for a missing key to a role
+ * that may not list the bucket, so that the caller learns nothing more than "not there".
+ */
+export async function headObject(bucket: string, key: string): Promise<ObjectHead> {
+  try {
+    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const out = await (await s3Client()).send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return {
+      size: Number(out.ContentLength ?? 0),
+      lastModified: (out.LastModified ?? new Date(0)).toISOString(),
+      contentType: out.ContentType ?? 'application/octet-stream',
+      metadata: out.Metadata ?? {},
+    };
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if ((error as Error).name === 'NotFound' || status === 404 || status === 403)
+      throw new NotFoundError(`s3://${bucket}/${key} does not exist`);
+    throw error;
+  }
+}
+
+/**
+ * A presigned GET of exactly `key`, valid `expiresIn` seconds; the URL can read that one object and nothing else.
+ * Signed by {@link s3PresignClient}, as presignPut.
+ */
+export async function presignGet(bucket: string, key: string, expiresIn: number): Promise<string> {
+  const [{ GetObjectCommand }, { getSignedUrl }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/s3-request-presigner'),
+  ]);
+  return getSignedUrl(await s3PresignClient(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
 }

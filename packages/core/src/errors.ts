@@ -61,3 +61,30 @@ export class TransientError extends TillflowError {
     super('TRANSIENT_ERROR', message, options);
   }
 }
+
+/**
+ * A date the API has no analysis for. A 404 like NotFoundError, and the error body also lists `nearest_dates` (the
+ * analysed days closest to it), so that a caller is told where the data is instead of being given another day.
+ */
+export class DateNotAnalysedError extends TillflowError {
+  override readonly name = 'DateNotAnalysedError' as const;
+  /** Merged into the API's error body. */
+  readonly details: { nearest_dates: string[] };
+  constructor(date: string, nearestDates: string[]) {
+    super(
+      'NOT_FOUND',
+      nearestDates.length > 0
+        ? `${date} has not been analysed; the nearest analysed days are ${nearestDates.join(', ')}`
+        : `${date} has not been analysed, and no day has been yet`,
+    );
+    this.details = { nearest_dates: nearestDates };
+  }
+}
+
+/** The caller did not prove who it is (the local API key). */
+export class UnauthorizedError extends TillflowError {
+  override readonly name = 'UnauthorizedError' as const;
+  constructor(message: string) {
+    super('UNAUTHORIZED', message);
+  }
+}

@@ -105,3 +105,16 @@ export function insightsKey(date: string): TableKey {
 export function dayStatusKey(date: string): TableKey {
   return { PK: `DAY#${date}`, SK: 'STATUS' };
 }
+
+/**
+ * A store's entry in the store index (`STORES` / `STORE#<id>`): one item per store with its last reported day, so
+ * that the list of stores is one Query of one partition rather than a scan of every store's partition.
+ */
+export function storeIndexKey(storeId: string): TableKey {
+  return { PK: 'STORES', SK: `STORE#${storeId}` };
+}
+
+/** Where a day's report is kept (`reports/date=<date>/report.txt` and `.html`): replaced by a re-analysis. */
+export function reportKeys(date: string): { text: string; html: string } {
+  return { text: `reports/date=${date}/report.txt`, html: `reports/date=${date}/report.html` };
+}

@@ -25,4 +25,5 @@ export type { LambdaRuntime } from './runtime/lambda-runtime';
 export { functionLogGroup, LogStore } from './servers/logs';
 export type { PublishedMessage } from './servers/sns';
 export type { ExecutionRecord, ExecutionStatus } from './servers/step-functions';
+export { type TestLine, testStoreFile, uploadThroughApi } from './test-data';
 export { startTestPlatform } from './testing';

@@ -25,9 +25,30 @@ export {
 } from './files.schema';
 export { DependencyCheck, HealthResponse } from './health.schema';
 export { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
+export {
+  checkObjectKey,
+  DOWNLOAD_PREFIXES,
+  decodeCursor,
+  encodeCursor,
+  type FileListing,
+  fileListing,
+  storeDayOfKey,
+} from './object-keys';
 export { type OpenApiOptions, openApiDocument } from './openapi';
 export { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 export { API_ROUTE_SPECS, type ApiResponseSpec, type ApiRouteSpec, apiRouteSpec } from './routes';
+export {
+  buildSeries,
+  calendarDays,
+  changePct,
+  nearestDates,
+  type ProductChange,
+  productTrends,
+  type SeriesDay,
+  type SeriesPoint,
+  type WeekChange,
+  weekOverWeek,
+} from './series';
 export {
   ProductTrend,
   TrendPoint,

@@ -36,6 +36,16 @@ export interface ApiRouteSpec {
   responses: Readonly<Record<number, ApiResponseSpec>>;
 }
 
+/** The OpenAPI document's outline (its full shape is OpenAPI 3.1's own schema). */
+const OpenApiDocumentShape = Type.Object(
+  {
+    openapi: Type.Literal('3.1.0'),
+    info: Type.Object({ title: Type.String(), version: Type.String() }, { additionalProperties: true }),
+    paths: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: true },
+);
+
 const badRequest: ApiResponseSpec = { description: 'a parameter is missing or malformed', schema: ApiError };
 const notFound = (what: string): ApiResponseSpec => ({ description: what, schema: ApiError });
 
@@ -187,7 +197,7 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
     summary: 'This document',
     handler: 'get-health',
     authorized: true,
-    responses: { 200: { description: 'the OpenAPI 3.1 document', schema: Type.Object({ openapi: Type.String() }) } },
+    responses: { 200: { description: 'the OpenAPI 3.1 document', schema: OpenApiDocumentShape } },
   },
 ];
 
