@@ -97,11 +97,11 @@ locals {
       ]
     }
     "process-upload" = {
-      description     = "Validates an uploaded file; writes valid rows as Parquet under processed/ and rejects under rejected/."
+      description     = "Validates an uploaded file as a stream; writes valid rows as Parquet under processed/, rejects under rejected/, returns the figures."
       memory_mb       = 1024
       timeout_seconds = 240
       workflows       = ["upload-processor"]
-      environment     = {}
+      environment     = { MAX_UPLOAD_BYTES = tostring(var.max_upload_bytes) }
       statements = [
         {
           # mappings/<source>.json: the column mapping a mapped POS export is read with.
@@ -132,20 +132,6 @@ locals {
           resources = ["${local.bucket_arn}/rejected/*"]
         },
         local.shared_statements.idempotency,
-      ]
-    }
-    "calculate-metrics" = {
-      description     = "Computes a store-day's summary from its Parquet file."
-      memory_mb       = 1024
-      timeout_seconds = 90
-      workflows       = ["upload-processor"]
-      environment     = {}
-      statements = [
-        {
-          sid       = "ReadProcessed"
-          actions   = ["s3:GetObject"]
-          resources = ["${local.bucket_arn}/processed/*"]
-        },
       ]
     }
     "write-metrics" = {

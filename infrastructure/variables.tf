@@ -228,6 +228,17 @@ variable "upload_url_expires_seconds" {
   }
 }
 
+variable "max_upload_bytes" {
+  type        = number
+  description = "The largest store file process-upload takes, in bytes (MAX_UPLOAD_BYTES); larger files are rejected whole before they are read. Files are streamed, so the bound is about time, not memory: 1 GB converts within the function's 1,024 MB."
+  default     = 2147483648
+
+  validation {
+    condition     = var.max_upload_bytes >= 1048576 && var.max_upload_bytes == floor(var.max_upload_bytes)
+    error_message = "max_upload_bytes must be a whole number of bytes, at least 1 MiB (a store-day file of a small store is ~100 KB)."
+  }
+}
+
 variable "api_throttle_rate_limit" {
   type        = number
   description = "Steady-state requests per second the API accepts before answering 429."

@@ -93,6 +93,7 @@ const processed = {
   accepted: 6,
   rejected: 0,
   processedKey: `processed/sales/date=${DATE}/store=0001/store_0001_${DATE}.parquet`,
+  figures,
 };
 const rejectedWhole = {
   status: 'rejected',
@@ -211,7 +212,6 @@ const noticeSkipped: NoticeResult = { status: 'skipped', notice: 'no-data', reas
 /** Each function's possible results: every one is followed through the machine. */
 const RESULTS: Record<string, readonly unknown[]> = {
   'process-upload': [processed, rejectedWhole, marketplaceProcessed, marketplaceRejected, mappedProcessed],
-  'calculate-metrics': [figures],
   'write-metrics': [write],
   'check-all-stores': [check],
   'notify-failure': [{ notified: true, messageId: 'm-2' }],

@@ -1,22 +1,27 @@
 /**
- * Benchmark of the upload path's conversion, store JSON -> canonical rows -> Parquet, and of the monthly compaction.
- * Usage:
+ * Benchmark of the upload path's conversion, store JSON -> validated canonical rows + store-day figures -> Parquet,
+ * beside DuckDB converting the same files in the same run, and of the monthly compaction. Usage:
  *   npx tsx scripts/bench/columnar.ts --dir <folder of store_NNNN_YYYY-MM-DD.json files> [--passes 3]
  *
- * Each file goes through what process-upload does with it: the bytes, validateStoreFile, rowsToParquet, one file
- * at a time on one thread. Throughput is the JSON bytes over the time of the best pass (after a warm-up pass, as in
- * a warm Lambda), next to JSON.parse alone on the same bytes as the reference. Targets (shared/DESIGN.md,
- * Performance targets): ≥ 100 MB/s of JSON, a lake ≥ 25× smaller than the JSON, a monthly compaction ≥ 34×.
+ * Each file goes through what process-upload does with it (convertStoreFile: scan, parse, validate, figures,
+ * Parquet), one file at a time on one thread. DuckDB converts each file with one call, one thread:
+ * `COPY (SELECT * FROM read_json(file, columns = {…})) TO … (FORMAT parquet, COMPRESSION zstd)`. The floor is
+ * reading + JSON.parse alone. Throughput is the JSON bytes over the best pass (after a warm-up pass, as in a warm
+ * Lambda). Targets (shared/DESIGN.md, Performance targets): ≥ 2× DuckDB and ≥ 0.4 of the floor; a lake ≥ 25× smaller
+ * than the JSON per file and ≥ 45× per store-month compacted.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { concatParquet, rowsToParquet } from '@tillflow/columnar';
-import { parseStoreFileName, type StoreDay, validateStoreFile } from '@tillflow/core';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { concatParquet, convertStoreFile } from '@tillflow/columnar';
+import { JsonArrayScanner, parseStoreFileName, type StoreDay, StoreFileReader } from '@tillflow/core';
 
-const TARGET_MB_PER_S = 100;
+const TARGET_VS_DUCKDB = 2;
+const TARGET_VS_FLOOR = 0.4;
 const TARGET_LAKE_RATIO = 25;
-const TARGET_COMPACTION_RATIO = 34;
+const TARGET_COMPACTION_RATIO = 45;
 
 const { values } = parseArgs({
   options: { dir: { type: 'string' }, passes: { type: 'string', default: '3' } },
@@ -61,13 +66,13 @@ function cpuNow(): number {
 }
 
 /** The best of `passes` timed passes over every file, after one untimed warm-up pass (a warm Lambda). */
-function bestPass(work: (file: StoreFile) => void): Timing {
-  for (const file of files) work(file);
+async function bestPass(work: (file: StoreFile) => Promise<void>): Promise<Timing> {
+  for (const file of files) await work(file);
   const best: Timing = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
   for (let p = 0; p < passes; p++) {
     const wall = performance.now();
     const cpu = cpuNow();
-    for (const file of files) work(file);
+    for (const file of files) await work(file);
     best.wall = Math.min(best.wall, performance.now() - wall);
     best.cpu = Math.min(best.cpu, cpuNow() - cpu);
   }
@@ -75,22 +80,56 @@ function bestPass(work: (file: StoreFile) => void): Timing {
 }
 
 const decoder = new TextDecoder();
-const parseMs = bestPass((f) => JSON.parse(decoder.decode(f.bytes)));
-const validateMs = bestPass((f) => validateStoreFile(f.bytes, f.storeDay));
-
-const parquet = new Map<string, Uint8Array>();
-const pipelineMs = bestPass((f) => {
-  parquet.set(f.name, rowsToParquet(validateStoreFile(f.bytes, f.storeDay).rows));
+const floor = await bestPass(async (f) => {
+  JSON.parse(decoder.decode(f.bytes));
 });
-// Counted once, outside the timed passes.
+const scanOnly = await bestPass(async (f) => {
+  const scanner = new JsonArrayScanner({ maxDepth: 8, maxElementBytes: 65_536 });
+  scanner.push(f.bytes);
+  scanner.end();
+});
+const readOnly = await bestPass(async (f) => {
+  const reader = new StoreFileReader(f.storeDay, { row() {}, reject() {} });
+  reader.push(f.bytes);
+  reader.end();
+});
+const parquet = new Map<string, Uint8Array>();
 let rows = 0;
 let rejected = 0;
-for (const f of files) {
-  const validated = validateStoreFile(f.bytes, f.storeDay);
-  rows += validated.rows.length;
-  rejected += validated.rejected.length;
-}
+const ours = await bestPass(async (f) => {
+  const result = await convertStoreFile(
+    async function* () {
+      yield f.bytes;
+    },
+    f.storeDay,
+    { maxBytes: 2 ** 31 },
+  );
+  if (result.status !== 'converted' || !result.parquet) throw new Error(`${f.name} was not converted`);
+  parquet.set(f.name, result.parquet);
+  rows += result.accepted;
+  rejected += result.log.total;
+});
+rows /= passes + 1;
+rejected /= passes + 1;
 const parquetBytes = [...parquet.values()].reduce((n, b) => n + b.byteLength, 0);
+
+// DuckDB, one thread, one call per file, explicit columns, ZSTD.
+const duckOut = mkdtempSync(join(tmpdir(), 'tillflow-bench-duckdb-'));
+const duck = await (await DuckDBInstance.create(':memory:')).connect();
+await duck.run('SET threads = 1');
+const COLUMNS =
+  "{transaction_id: 'VARCHAR', transaction_timestamp: 'TIMESTAMPTZ', item_sku: 'VARCHAR', item_name: 'VARCHAR', " +
+  "quantity: 'INTEGER', unit_price: 'DECIMAL(12,2)', line_total: 'DECIMAL(12,2)', discount_amount: 'DECIMAL(12,2)', " +
+  "payment_method: 'VARCHAR', customer_id: 'VARCHAR'}";
+const duckdb = await bestPass(async (f) => {
+  await duck.run(
+    `COPY (SELECT * FROM read_json('${join(values.dir as string, f.name)}', format = 'array', columns = ${COLUMNS})) ` +
+      `TO '${join(duckOut, `${f.name}.parquet`)}' (FORMAT parquet, COMPRESSION zstd)`,
+  );
+});
+const duckBytes = files.reduce((n, f) => n + statSync(join(duckOut, `${f.name}.parquet`)).size, 0);
+duck.closeSync();
+rmSync(duckOut, { recursive: true, force: true });
 
 // Compaction: each store's files of the folder into one file (the target is for a month of files).
 const byStore = new Map<string, StoreFile[]>();
@@ -114,39 +153,43 @@ const mbps = (ms: number) => jsonBytes / MB / (ms / 1000);
 const msPerMB = (ms: number) => (ms / (jsonBytes / MB)).toFixed(2);
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
-const rate = (t: Timing) => `${fixed(mbps(t.wall))} MB/s wall, ${fixed(mbps(t.cpu))} MB/s CPU`;
-const pipelineMbps = mbps(pipelineMs.wall);
+const rate = (t: Timing) => `${fixed(mbps(t.wall)).padStart(6)} MB/s wall ${fixed(mbps(t.cpu)).padStart(6)} MB/s CPU`;
 const lakeRatio = jsonBytes / parquetBytes;
+const duckRatio = jsonBytes / duckBytes;
 const compactionRatio = jsonBytes / compactedBytes;
 const worstStore = Math.min(...storeRatios);
+const vsDuck = mbps(ours.cpu) / mbps(duckdb.cpu);
+const vsFloor = mbps(ours.cpu) / mbps(floor.cpu);
 
 console.log(
-  `columnar benchmark: ${files.length} store files, ${byStore.size} stores, ${rows} rows (${rejected} rejected)`,
+  `columnar benchmark: ${files.length} store files, ${byStore.size} stores, ${rows} rows (${rejected} rejected), ` +
+    `${fixed(jsonBytes / MB, 2)} MB of JSON, best of ${passes} passes, one thread`,
 );
-console.log(`JSON                      ${fixed(jsonBytes / MB, 2)} MB`);
-console.log(`JSON.parse only           ${rate(parseMs)} (reference)`);
-console.log(`validateStoreFile         ${rate(validateMs)} (parse included)`);
+console.log(`read + JSON.parse (floor)   ${rate(floor)}`);
+console.log(`DuckDB read_json → Parquet  ${rate(duckdb)}   lake ${fixed(duckRatio, 2)}× (${duckBytes} bytes)`);
+console.log(`Tillflow convertStoreFile   ${rate(ours)}   lake ${fixed(lakeRatio, 2)}× (${parquetBytes} bytes)`);
 console.log(
-  `validate + rowsToParquet  ${rate(pipelineMs)}, one thread, best of ${passes}` +
-    `  target ≥ ${TARGET_MB_PER_S} MB/s: ${verdict(pipelineMbps >= TARGET_MB_PER_S)}`,
+  `  ours / DuckDB (CPU)        ${fixed(vsDuck, 2)}×  target ≥ ${TARGET_VS_DUCKDB}×: ${verdict(vsDuck >= TARGET_VS_DUCKDB)}`,
+);
+console.log(
+  `  ours / floor (CPU)         ${fixed(vsFloor, 2)}   target ≥ ${TARGET_VS_FLOOR}: ${verdict(vsFloor >= TARGET_VS_FLOOR)}`,
+);
+console.log(
+  `  lake per file              ${fixed(lakeRatio, 2)}×  target ≥ ${TARGET_LAKE_RATIO}×: ${verdict(lakeRatio >= TARGET_LAKE_RATIO)}`,
 );
 for (const [label, key] of [
   ['wall', 'wall'],
   ['CPU ', 'cpu'],
 ] as const) {
   console.log(
-    `  ms per MB of JSON (${label}): parse ${msPerMB(parseMs[key])}, validation ${msPerMB(validateMs[key] - parseMs[key])},` +
-      ` rowsToParquet ${msPerMB(pipelineMs[key] - validateMs[key])}`,
+    `  ms per MB (${label}): scan ${msPerMB(scanOnly[key])}, scan + parse + validation + figures ${msPerMB(readOnly[key])},` +
+      ` Arrow + Parquet ${msPerMB(ours[key] - readOnly[key])}, all ${msPerMB(ours[key])} (floor ${msPerMB(floor[key])})`,
   );
 }
-console.log(`Parquet (store-day files) ${parquetBytes} bytes, ${fixed(parquetBytes / files.length, 0)} bytes a file`);
 console.log(
-  `lake ratio JSON/Parquet   ${fixed(lakeRatio, 2)}×  target ≥ ${TARGET_LAKE_RATIO}×: ${verdict(lakeRatio >= TARGET_LAKE_RATIO)}`,
-);
-console.log(
-  `compaction per store      ${compactedBytes} bytes, ${fixed(compactionRatio, 2)}× overall, per store` +
-    ` ${fixed(worstStore, 2)}×–${fixed(Math.max(...storeRatios), 2)}×  target ≥ ${TARGET_COMPACTION_RATIO}× for a month (every store):` +
-    ` ${verdict(worstStore >= TARGET_COMPACTION_RATIO)}`,
+  `compaction per store-month  ${compactedBytes} bytes, ${fixed(compactionRatio, 2)}× overall, per store` +
+    ` ${fixed(worstStore, 2)}×–${fixed(Math.max(...storeRatios), 2)}×  target ≥ ${TARGET_COMPACTION_RATIO}× (overall):` +
+    ` ${verdict(compactionRatio >= TARGET_COMPACTION_RATIO)}`,
 );
 for (const c of compaction) {
   console.log(
@@ -154,4 +197,4 @@ for (const c of compaction) {
       ` ${fixed(c.json / c.compacted, 2)}×, ${fixed(c.ms, 0)} ms`,
   );
 }
-console.log(`peak RSS                  ${fixed(process.resourceUsage().maxRSS / 1024, 0)} MB`);
+console.log(`peak RSS                    ${fixed(process.resourceUsage().maxRSS / 1024, 0)} MB`);

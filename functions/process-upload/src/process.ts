@@ -1,45 +1,49 @@
-import { deleteObject, getObject, putObject } from '@tillflow/aws';
-import { rowsToParquet } from '@tillflow/columnar';
+import { deleteObject, getObjectStream, putObject } from '@tillflow/aws';
+import { convertStoreFile } from '@tillflow/columnar';
 import {
-  MAX_STORE_FILE_BYTES,
   parseUploadKey,
   processedKey,
-  RejectedFileError,
-  type RejectedLine,
+  RejectionLog,
+  type RejectionReport,
   rejectedKey,
+  rejectionReport,
   type StoreDay,
+  type StoreDayFigures,
   unattributedRejectedKey,
   ValidationError,
-  validateStoreFile,
 } from '@tillflow/core';
 import type { UploadEvent } from './event';
 
-/** Keys and counts, never data: the result travels through Step Functions (256 KB cap). */
-export interface UploadResult {
-  status: 'processed' | 'rejected';
+/** What every outcome carries: keys and counts, never rows (the result travels through Step Functions, 256 KB cap). */
+interface UploadCounts {
   sourceKey: string;
   /** The ETag of the content actually read (the newest, if the file was replaced meanwhile). */
   etag: string;
-  storeId?: string;
-  date?: string;
   lines: number;
   accepted: number;
   rejected: number;
-  processedKey?: string;
-  rejectedKey?: string;
-  /** Why the whole file was rejected. */
-  reason?: string;
+  rejectedKey: string;
 }
 
-/** The rejected file's body: enough for a store to correct its export without reading our code. */
-interface RejectionReport {
-  source_key: string;
-  source_etag: string;
-  reason?: string;
-  lines: number;
-  rejected: number;
-  records: RejectedLine[];
+/**
+ * The file was converted: its Parquet under `processedKey`, and its store-day figures, computed in the same pass
+ * (bounded: ten products whose names are at most 256 characters). `rejectedKey` when some lines were rejected.
+ */
+export interface ProcessedUpload extends Omit<UploadCounts, 'rejectedKey'>, StoreDay {
+  status: 'processed';
+  processedKey: string;
+  rejectedKey?: string;
+  figures: StoreDayFigures;
 }
+
+/** The file was rejected whole (misnamed, too large, unreadable, or no valid line): the report says why. */
+export interface RejectedUpload extends UploadCounts, Partial<StoreDay> {
+  status: 'rejected';
+  reason: string;
+}
+
+/** process-upload's result. */
+export type UploadResult = ProcessedUpload | RejectedUpload;
 
 /**
  * Indented, unlike the analysis files: a store reads this one to correct its export. The counts ride along as object
@@ -58,7 +62,11 @@ function rejectionMetadata(report: Pick<RejectionReport, 'lines' | 'rejected' | 
   };
 }
 
-export async function processUpload(event: UploadEvent, bucket: string): Promise<UploadResult> {
+/**
+ * Converts one uploaded store file (see convertStoreFile): everything is read and checked before anything is
+ * written, then the Parquet, the rejection report (or the removal of an older one) are stored.
+ */
+export async function processUpload(event: UploadEvent, bucket: string, maxBytes: number): Promise<UploadResult> {
   let storeDay: StoreDay;
   try {
     storeDay = parseUploadKey(event.key);
@@ -66,75 +74,67 @@ export async function processUpload(event: UploadEvent, bucket: string): Promise
     if (!(error instanceof ValidationError)) throw error;
     return rejectWhole(bucket, event, unattributedRejectedKey(event.key), error.message);
   }
-
-  if (event.size !== undefined && event.size > MAX_STORE_FILE_BYTES) {
-    // Refused before reading: a file this size is not a store-day and would only exhaust the function's memory.
-    const reason = `the file is ${event.size} bytes, over the limit of ${MAX_STORE_FILE_BYTES}`;
-    return { ...(await rejectWhole(bucket, event, rejectedKey(storeDay), reason)), ...storeDay };
-  }
-  const object = await getObject(event.bucket || bucket, event.key);
-  const source = { sourceKey: event.key, etag: object.etag || event.etag };
-  let validated: ReturnType<typeof validateStoreFile>;
-  try {
-    validated = validateStoreFile(object.body, storeDay);
-  } catch (error) {
-    if (!(error instanceof RejectedFileError)) throw error;
-    return {
-      ...(await rejectWhole(bucket, { ...event, etag: source.etag }, rejectedKey(storeDay), error.message)),
-      ...storeDay,
-    };
-  }
-
-  const { rows, rejected, lines } = validated;
   const rejectKey = rejectedKey(storeDay);
-  if (rejected.length > 0) {
-    const report: RejectionReport = {
-      source_key: event.key,
-      source_etag: source.etag,
-      lines,
-      rejected: rejected.length,
-      records: rejected,
-    };
-    await putRejection(bucket, rejectKey, report);
+  if (event.size !== undefined && event.size > maxBytes) {
+    // Refused before reading: the limit is what an operator chose to take (MAX_UPLOAD_BYTES).
+    const reason = `the file is ${event.size} bytes, over the limit of ${maxBytes}`;
+    return { ...(await rejectWhole(bucket, event, rejectKey, reason)), ...storeDay };
+  }
+  const source = event.bucket || bucket;
+  let etag = event.etag;
+  let opened = false;
+  const open = async function* (): AsyncIterable<Uint8Array> {
+    // The first pass reads the newest version; a second pass (rare) must read that same version.
+    const object = await getObjectStream(source, event.key, opened ? etag : undefined);
+    if (!opened) etag = object.etag || event.etag;
+    opened = true;
+    yield* object.body;
+  };
+  const result = await convertStoreFile(open, storeDay, { maxBytes });
+  if (result.status === 'rejected') {
+    return { ...(await rejectWhole(bucket, { ...event, etag }, rejectKey, result.reason)), ...storeDay };
+  }
+  const counts = {
+    sourceKey: event.key,
+    etag,
+    lines: result.lines,
+    accepted: result.accepted,
+    rejected: result.log.total,
+  };
+  if (result.log.total > 0) {
+    await putRejection(bucket, rejectKey, rejectionReport({ key: event.key, etag }, result, result.log));
   } else {
     // A corrected re-upload with no bad lines must not leave the previous version's rejections behind.
     await deleteObject(bucket, rejectKey);
   }
-  if (rows.length === 0) {
+  if (!result.parquet) {
     return {
       status: 'rejected',
-      ...source,
+      ...counts,
       ...storeDay,
-      lines,
-      accepted: 0,
-      rejected: rejected.length,
       rejectedKey: rejectKey,
       reason: 'no line of the file is valid',
     };
   }
   const parquetKey = processedKey(storeDay);
-  await putObject(bucket, parquetKey, rowsToParquet(rows), 'application/vnd.apache.parquet');
+  await putObject(bucket, parquetKey, result.parquet, 'application/vnd.apache.parquet');
   return {
     status: 'processed',
-    ...source,
+    ...counts,
     ...storeDay,
-    lines,
-    accepted: rows.length,
-    rejected: rejected.length,
     processedKey: parquetKey,
-    ...(rejected.length > 0 ? { rejectedKey: rejectKey } : {}),
+    ...(result.log.total > 0 ? { rejectedKey: rejectKey } : {}),
+    figures: result.figures,
   };
 }
 
-async function rejectWhole(bucket: string, event: UploadEvent, key: string, reason: string): Promise<UploadResult> {
-  const report: RejectionReport = {
-    source_key: event.key,
-    source_etag: event.etag,
+async function rejectWhole(bucket: string, event: UploadEvent, key: string, reason: string): Promise<RejectedUpload> {
+  const report = rejectionReport(
+    { key: event.key, etag: event.etag },
+    { lines: 0, accepted: 0 },
+    new RejectionLog(),
     reason,
-    lines: 0,
-    rejected: 0,
-    records: [],
-  };
+  );
   await putRejection(bucket, key, report);
   return {
     status: 'rejected',

@@ -2,7 +2,7 @@ import { StoreDayFigures } from '@tillflow/core';
 import type { Static } from 'typebox';
 import * as Type from 'typebox/type';
 
-/** write-metrics' event: calculate-metrics' figures and the upload they come from. */
+/** write-metrics' event: the store-day figures process-upload computed, and the upload they come from. */
 export const WriteMetricsEvent = Type.Object({
   figures: StoreDayFigures,
   sourceKey: Type.String({ minLength: 1 }),

@@ -1,4 +1,4 @@
-import { ConfigError, STORE_ID_RE } from '@tillflow/core';
+import { ConfigError, DEFAULT_MAX_UPLOAD_BYTES, STORE_ID_RE } from '@tillflow/core';
 import type { Static, TObject, TProperties, TSchema } from 'typebox';
 import * as Type from 'typebox/type';
 import { Value } from 'typebox/value';
@@ -59,6 +59,8 @@ export const Env = {
         .filter((s) => s !== ''),
   }),
   UPLOAD_URL_EXPIRES_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  /** The largest store file process-upload takes, in bytes; larger ones are rejected whole before they are read. */
+  MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: DEFAULT_MAX_UPLOAD_BYTES }),
   REPORT_TOPIC_ARN: Type.String({ pattern: '^arn:' }),
   DAILY_ANALYSIS_STATE_MACHINE_ARN: Type.String({ pattern: '^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:' }),
   /** The business time zone (IANA name): what "today" means for the daily cut-off. */

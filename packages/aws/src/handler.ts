@@ -45,8 +45,8 @@ export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
  * @example
  * ```ts
  * export const handler = defineHandler(
- *   { name: 'calculate-metrics', config: { BUCKET_NAME: Env.BUCKET_NAME }, event: CalculateMetricsEvent },
- *   async (event, { config, logger }) => summarize(await getObject(config.BUCKET_NAME, event.processedKey)),
+ *   { name: 'write-metrics', config: { SALES_TABLE: Env.SALES_TABLE }, event: WriteMetricsEvent },
+ *   async (event, { config }) => putStoreSummary(config.SALES_TABLE, event.figures, event.sequencer),
  * );
  * ```
  */

@@ -30,7 +30,6 @@ export * from './idempotency';
 export * from './observability';
 export * from './publications';
 export * from './s3';
-export { getObjectStream, type ObjectStream } from './s3-stream';
 export * from './sales-table';
 export * from './sns';
 export * from './workflows';

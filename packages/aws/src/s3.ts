@@ -1,4 +1,4 @@
-import { NotFoundError } from '@tillflow/core';
+import { NotFoundError, TransientError } from '@tillflow/core';
 import { s3Client, s3PresignClient } from './clients/s3';
 
 export interface StoredObject {
@@ -15,6 +15,34 @@ export async function getObject(bucket: string, key: string): Promise<StoredObje
     return { body, etag: stripQuotes(out.ETag ?? '') };
   } catch (error) {
     if ((error as Error).name === 'NoSuchKey') throw new NotFoundError(`s3://${bucket}/${key} does not exist`);
+    throw error;
+  }
+}
+
+/** An object being read: its ETag, and its bytes as they arrive (never the whole object in memory). */
+export interface StreamedObject {
+  etag: string;
+  body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Opens an object for reading as a stream of chunks, for files too large to hold (a store export of 1 GB in a
+ * 1,024 MB function). With `ifMatch`, reads that version only: a second pass over a file that was replaced meanwhile
+ * fails (PreconditionFailed, a TransientError for the workflow's retry) instead of mixing two versions.
+ */
+export async function getObjectStream(bucket: string, key: string, ifMatch?: string): Promise<StreamedObject> {
+  try {
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const out = await (await s3Client()).send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(ifMatch ? { IfMatch: `"${ifMatch}"` } : {}) }),
+    );
+    const body = (out.Body ?? []) as AsyncIterable<Uint8Array>;
+    return { etag: stripQuotes(out.ETag ?? ''), body };
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') throw new NotFoundError(`s3://${bucket}/${key} does not exist`);
+    if ((error as Error).name === 'PreconditionFailed') {
+      throw new TransientError(`s3://${bucket}/${key} changed while it was read`, { cause: error });
+    }
     throw error;
   }
 }

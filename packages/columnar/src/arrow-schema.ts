@@ -18,7 +18,7 @@ import { Dictionary, Field, Int16, Int32, Int64, Schema, TimestampMillisecond, U
  * | 7 | quantity | Int32 | INT32 | RLE_DICTIONARY (a few small values) |
  * | 8 | unit_price_cents | Int64 | INT64 | RLE_DICTIONARY (follows the SKU) |
  * | 9 | line_total_cents | Int64 | INT64 | RLE_DICTIONARY |
- * | 10 | discount_cents | Int64 | INT64 | BYTE_STREAM_SPLIT (mostly 0: the high bytes are zero runs) |
+ * | 10 | discount_cents | Int64 | INT64 | RLE_DICTIONARY (mostly 0 and a few amounts; readable by DuckDB) |
  * | 11 | payment_method | Dictionary<Int32, Utf8> | BYTE_ARRAY STRING | RLE_DICTIONARY (five values) |
  * | 12 | customer_id | Dictionary<Int32, Utf8> | BYTE_ARRAY STRING | PLAIN (repeats on the lines of a transaction) |
  *

@@ -13,3 +13,9 @@ export {
 export * from './parquet';
 export { ARROW_SCHEMA_KEY, trimParquetFooter } from './parquet-footer';
 export * from './parquet-wasm';
+export {
+  type ConversionOptions,
+  type ConvertedStoreFile,
+  convertStoreFile,
+  type RejectedStoreFile,
+} from './store-file-conversion';

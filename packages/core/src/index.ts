@@ -72,6 +72,7 @@ export * from './company-metrics';
 export * from './company-metrics.schema';
 export * from './dates';
 export * from './errors';
+export * from './json-array-scanner';
 export * from './keys';
 export * from './metrics';
 export * from './money';

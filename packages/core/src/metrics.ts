@@ -1,7 +1,7 @@
 import type { CanonicalRow } from './canonical-row.schema';
 import { divideCents, fromCents } from './money';
 import { compareText } from './order';
-import { PAYMENT_METHODS, type PaymentMethod } from './store-file.schema';
+import { PAYMENT_METHODS } from './store-file.schema';
 import type { PaymentMix, ProductFigures, StoreDayFigures } from './store-summary.schema';
 
 /** How many products a store summary keeps. */
@@ -15,62 +15,93 @@ interface ProductAcc {
 }
 
 /**
- * The figures of one store-day from its accepted rows (`shared/DESIGN.md`, Metric definitions). Sums run in integer
- * cents, so the result does not depend on row order and has no float error.
+ * The figures of one store-day, accumulated row by row (`shared/DESIGN.md`, Metric definitions), so that the upload
+ * computes them in the same pass that converts the file. Sums run in integer cents, so the result does not depend on
+ * row order and has no float error. Memory: one entry per distinct SKU, and (in summarizeStoreDay) per transaction.
  */
-export function summarizeStoreDay(storeId: string, date: string, rows: readonly CanonicalRow[]): StoreDayFigures {
-  let grossCents = 0;
-  let discountCents = 0;
-  let items = 0;
-  const transactions = new Set<string>();
-  const paymentNet = new Map<PaymentMethod, number>();
-  const paymentTx = new Map<PaymentMethod, Set<string>>();
-  for (const m of PAYMENT_METHODS) {
-    paymentNet.set(m, 0);
-    paymentTx.set(m, new Set());
-  }
-  const hourlyCents = new Array<number>(24).fill(0);
-  const products = new Map<string, ProductAcc>();
+export class StoreDayAccumulator {
+  private grossCents = 0;
+  private discountCents = 0;
+  private items = 0;
+  private lines = 0;
+  private transactions = 0;
+  private readonly paymentNet = new Map<string, number>(PAYMENT_METHODS.map((m) => [m, 0]));
+  private readonly paymentTx = new Map<string, number>(PAYMENT_METHODS.map((m) => [m, 0]));
+  private readonly hourlyCents = new Array<number>(24).fill(0);
+  private readonly products = new Map<string, ProductAcc>();
+  private lastSku: string | undefined;
+  private lastProduct: ProductAcc | undefined;
 
-  for (const row of rows) {
+  /**
+   * Adds one accepted row. `firstOfTransaction`: no earlier row had its transaction id (the caller tracks the ids,
+   * as the upload already does to check one payment method per transaction).
+   */
+  add(row: CanonicalRow, firstOfTransaction: boolean): void {
     const net = row.line_total_cents - row.discount_cents;
-    grossCents += row.line_total_cents;
-    discountCents += row.discount_cents;
-    items += row.quantity;
-    transactions.add(row.transaction_id);
-    paymentNet.set(row.payment_method, (paymentNet.get(row.payment_method) ?? 0) + net);
-    paymentTx.get(row.payment_method)?.add(row.transaction_id);
+    this.grossCents += row.line_total_cents;
+    this.discountCents += row.discount_cents;
+    this.items += row.quantity;
+    this.lines++;
+    this.paymentNet.set(row.payment_method, (this.paymentNet.get(row.payment_method) ?? 0) + net);
+    if (firstOfTransaction) {
+      this.transactions++;
+      this.paymentTx.set(row.payment_method, (this.paymentTx.get(row.payment_method) ?? 0) + 1);
+    }
     const hour = localHour(row);
-    hourlyCents[hour] = (hourlyCents[hour] ?? 0) + net;
-    const p = products.get(row.item_sku);
+    this.hourlyCents[hour] = (this.hourlyCents[hour] ?? 0) + net;
+    let p = row.item_sku === this.lastSku ? this.lastProduct : this.products.get(row.item_sku);
     if (p) {
       p.units += row.quantity;
       p.netCents += net;
+      // One name per SKU whatever the line order: the first in text order when a file spells it two ways.
+      if (row.item_name !== p.name && compareText(row.item_name, p.name) < 0) p.name = row.item_name;
     } else {
-      products.set(row.item_sku, { sku: row.item_sku, name: row.item_name, units: row.quantity, netCents: net });
+      p = { sku: row.item_sku, name: row.item_name, units: row.quantity, netCents: net };
+      this.products.set(row.item_sku, p);
     }
+    this.lastSku = row.item_sku;
+    this.lastProduct = p;
   }
 
-  const netCents = grossCents - discountCents;
-  const paymentMix = {} as PaymentMix;
-  for (const m of PAYMENT_METHODS) {
-    paymentMix[m] = { net_sales: fromCents(paymentNet.get(m) ?? 0), transactions: paymentTx.get(m)?.size ?? 0 };
+  /** The figures of the rows added so far. */
+  figures(storeId: string, date: string): StoreDayFigures {
+    const netCents = this.grossCents - this.discountCents;
+    const paymentMix = {} as PaymentMix;
+    for (const m of PAYMENT_METHODS) {
+      paymentMix[m] = { net_sales: fromCents(this.paymentNet.get(m) ?? 0), transactions: this.paymentTx.get(m) ?? 0 };
+    }
+    const tx = this.transactions;
+    return {
+      store_id: storeId,
+      date,
+      gross_sales: fromCents(this.grossCents),
+      discounts: fromCents(this.discountCents),
+      net_sales: fromCents(netCents),
+      transactions: tx,
+      items: this.items,
+      lines: this.lines,
+      avg_basket: fromCents(divideCents(netCents, tx)),
+      units_per_transaction: tx === 0 ? 0 : round(this.items / tx, 4),
+      payment_mix: paymentMix,
+      top_products: rankProducts([...this.products.values()], TOP_PRODUCTS),
+      hourly: this.hourlyCents.map(fromCents),
+    };
   }
-  return {
-    store_id: storeId,
-    date,
-    gross_sales: fromCents(grossCents),
-    discounts: fromCents(discountCents),
-    net_sales: fromCents(netCents),
-    transactions: transactions.size,
-    items,
-    lines: rows.length,
-    avg_basket: fromCents(divideCents(netCents, transactions.size)),
-    units_per_transaction: transactions.size === 0 ? 0 : round(items / transactions.size, 4),
-    payment_mix: paymentMix,
-    top_products: rankProducts([...products.values()], TOP_PRODUCTS),
-    hourly: hourlyCents.map(fromCents),
-  };
+}
+
+/**
+ * The figures of one store-day from its accepted rows (`shared/DESIGN.md`, Metric definitions): StoreDayAccumulator
+ * over the rows, so the upload's one-pass figures and these are the same definition.
+ */
+export function summarizeStoreDay(storeId: string, date: string, rows: readonly CanonicalRow[]): StoreDayFigures {
+  const acc = new StoreDayAccumulator();
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const first = !seen.has(row.transaction_id);
+    if (first) seen.add(row.transaction_id);
+    acc.add(row, first);
+  }
+  return acc.figures(storeId, date);
 }
 
 /** Products ordered by net sales, then units, then SKU (so that ties are stable), cut at `limit`. */

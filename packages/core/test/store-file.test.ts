@@ -79,9 +79,9 @@ describe('store file validation', () => {
 
   it('rejects a missing field and an extra field by name', () => {
     const { customer_id: _drop, ...missing } = example;
-    expect(reasonsFor(missing)).toEqual([{ field: 'customer_id', message: 'is required' }]);
+    expect(reasonsFor(missing)).toEqual([{ field: 'customer_id', rule: 'required', message: 'is required' }]);
     expect(reasonsFor({ ...example, coupon: 'X' })).toEqual([
-      { field: 'coupon', message: 'is not a field of a store line item' },
+      { field: 'coupon', rule: 'unknown_field', message: 'is not a field of a store line item' },
     ]);
   });
 
@@ -100,8 +100,8 @@ describe('store file validation', () => {
       ...unknown,
     };
     const reasons = reasonsFor(broken);
+    // The known fields' reasons first, then the unknown fields up to the cap of 20, then a count of the rest.
     expect(reasons.map((r) => r.field)).toEqual([
-      ...Object.keys(unknown),
       'transaction_id',
       'transaction_timestamp',
       'item_sku',
@@ -112,16 +112,20 @@ describe('store file validation', () => {
       'discount_amount',
       'payment_method',
       'customer_id',
+      ...Object.keys(unknown).slice(0, 9),
+      '(record)',
     ]);
-    expect(reasons.at(-2)).toEqual({
+    expect(reasons.at(-1)).toEqual({ field: '(record)', rule: 'too_many_reasons', message: 'and 3 more reasons' });
+    expect(reasons.at(-12)).toEqual({
       field: 'payment_method',
+      rule: 'enum',
       message: 'must be one of cash, credit, debit, gift_card, mobile',
     });
-    expect(reasons.at(-1)).toEqual({ field: 'customer_id', message: 'is required' });
+    expect(reasons.at(-11)).toEqual({ field: 'customer_id', rule: 'required', message: 'is required' });
   });
 
   it('rejects a record that is not an object', () => {
-    expect(reasonsFor('hello')).toEqual([{ field: '(record)', message: 'must be a JSON object' }]);
+    expect(reasonsFor('hello')).toEqual([{ field: '(record)', rule: 'not_object', message: 'must be a JSON object' }]);
   });
 
   it('rejects every line of a transaction that mixes payment methods, and keeps the others', () => {
@@ -153,7 +157,13 @@ describe('store file validation', () => {
     expect(() => validateStoreFile(body, storeDay)).toThrow(reason);
   });
 
-  it('rejects a file that is not UTF-8', () => {
-    expect(() => validateStoreFile(new Uint8Array([0x5b, 0xff, 0x5d]), storeDay)).toThrow(RejectedFileError);
+  it('rejects a line that is not UTF-8, naming the line, and keeps the others', () => {
+    const good = new TextEncoder().encode(JSON.stringify(example));
+    const bad = new TextEncoder().encode(JSON.stringify({ ...example, item_name: 'Xé' }));
+    bad[bad.indexOf(0xc3)] = 0xff;
+    const body = new Uint8Array([0x5b, ...good, 0x2c, ...bad, 0x5d]);
+    const { rows, rejected } = validateStoreFile(body, storeDay);
+    expect(rows).toHaveLength(1);
+    expect(rejected).toMatchObject([{ line: 2, reasons: [{ field: '(record)', rule: 'not_utf8' }] }]);
   });
 });

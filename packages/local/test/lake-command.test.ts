@@ -5,7 +5,7 @@ import { rowsToParquet } from '@tillflow/columnar';
 import { type CanonicalRow, validateRecords } from '@tillflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/cli/command';
-import { lakePartitions } from '../src/cli/lake-command';
+import { lakePartitions, queryLake } from '../src/cli/lake-command';
 import { sampleFile } from './analysis-helpers';
 
 /** `tillflow lake` over a state folder laid out as s3rver keeps the lake: `<key>._S3rver_object` under s3/<bucket>/. */
@@ -74,6 +74,35 @@ describe('tillflow lake', () => {
       [day.length, cents(day, (r) => r.line_total_cents), cents(day, (r) => r.discount_cents)].map(String),
     );
     expect(cents(day, (r) => r.discount_cents)).toBeGreaterThan(0);
+  });
+
+  it('is read by DuckDB itself, every column of every row, as the project wrote it', async () => {
+    const files = lakePartitions(stateDir).map((p) => p.path);
+    const all = [...rows.values()].flat();
+    const { rows: read } = await queryLake(
+      files,
+      'SELECT store_id, business_date, transaction_id, epoch_ms(timestamp_ms) AS ms, utc_offset_minutes, item_sku, item_name, ' +
+        'quantity, unit_price_cents, line_total_cents, discount_cents, payment_method, customer_id FROM sales',
+    );
+    const key = (r: unknown[]) => r.map((v) => String(v)).join('|');
+    const expected = all.map((r) =>
+      key([
+        r.store_id,
+        r.business_date,
+        r.transaction_id,
+        r.timestamp_ms,
+        r.utc_offset_minutes,
+        r.item_sku,
+        r.item_name,
+        r.quantity,
+        r.unit_price_cents,
+        r.line_total_cents,
+        r.discount_cents,
+        r.payment_method,
+        r.customer_id,
+      ]),
+    );
+    expect(read.map(key).sort()).toEqual(expected.sort());
   });
 
   it('says what is wrong with a command line, a filter that matches nothing, or a query', async () => {

@@ -113,7 +113,7 @@ describe('Step Functions for an operator', () => {
     const entered = events
       .filter((e) => e.type === 'TaskStateEntered')
       .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-    expect(entered).toEqual(['ProcessUpload', 'CalculateMetrics', 'WriteMetrics', 'CheckAllStores']);
+    expect(entered).toEqual(['ProcessUpload', 'WriteMetrics', 'CheckAllStores']);
     expect(events[0]).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted' });
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));

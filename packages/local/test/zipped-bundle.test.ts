@@ -12,11 +12,7 @@ import { type Platform, REPO_ROOT, startTestPlatform } from '../src';
 const root = mkdtempSync(join(REPO_ROOT, 'node_modules', '.cache', 'tillflow-zipped-'));
 const functionsDir = join(root, 'functions');
 const emptyMachines = mkdtempSync(join(tmpdir(), 'tillflow-no-machines-'));
-const event = {
-  processedKey: 'processed/sales/date=2025-10-29/store=0004/x.parquet',
-  storeId: '0004',
-  date: '2025-10-29',
-};
+const event = { bucket: 'tillflow-local', key: 'uploads/store_0004_2025-10-29.json', etag: 'e-zipped-bundle' };
 
 /** The entries of a zip, as Lambda unpacks it into its task root. */
 function unzip(zipPath: string, into: string): Promise<string[]> {
@@ -54,8 +50,8 @@ async function deadPort(): Promise<number> {
 let entries: string[] = [];
 
 beforeAll(async () => {
-  const zipped = await zipFunction(join(REPO_ROOT, 'functions', 'calculate-metrics'), { outDir: join(root, 'zips') });
-  const taskRoot = join(functionsDir, 'calculate-metrics', 'dist');
+  const zipped = await zipFunction(join(REPO_ROOT, 'functions', 'process-upload'), { outDir: join(root, 'zips') });
+  const taskRoot = join(functionsDir, 'process-upload', 'dist');
   mkdirSync(taskRoot, { recursive: true });
   entries = await unzip(zipped.zipPath, taskRoot);
 });
@@ -65,7 +61,7 @@ afterAll(() => {
   rmSync(emptyMachines, { recursive: true, force: true });
 });
 
-describe('the zipped calculate-metrics, as Lambda runs it', () => {
+describe('the zipped process-upload, as Lambda runs it', () => {
   let platform: Platform | undefined;
   afterAll(async () => platform?.stop());
 
@@ -76,7 +72,7 @@ describe('the zipped calculate-metrics, as Lambda runs it', () => {
       stateMachinesDir: emptyMachines,
       env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${await deadPort()}`, AWS_MAX_ATTEMPTS: '1' },
     });
-    await expect(platform.invoke('calculate-metrics', event)).rejects.toMatchObject({
+    await expect(platform.invoke('process-upload', event)).rejects.toMatchObject({
       name: 'TransientError',
       errorType: 'TransientError',
       message: expect.stringContaining('ECONNREFUSED'),
@@ -87,7 +83,7 @@ describe('the zipped calculate-metrics, as Lambda runs it', () => {
 
   it('fails its cold start with ConfigError, naming the variable, when the configuration is wrong', async () => {
     platform = await startTestPlatform({ functionsDir, stateMachinesDir: emptyMachines, env: { BUCKET_NAME: 'x' } });
-    await expect(platform.invoke('calculate-metrics', event)).rejects.toMatchObject({
+    await expect(platform.invoke('process-upload', event)).rejects.toMatchObject({
       errorType: 'ConfigError',
       message: expect.stringContaining('BUCKET_NAME'),
     });

@@ -1,4 +1,4 @@
-import { type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { RejectedFileError } from '@tillflow/core';
 import { CsvError, parse } from 'csv-parse';
 
@@ -46,7 +46,8 @@ function utf8Strict(): Transform {
  * them through. Throws RejectedFileError for what makes the file as a whole unreadable: not UTF-8, a quote never
  * closed, a record over MAX_CSV_RECORD_CHARS, no header. Memory stays at a chunk and a record, whatever the size.
  */
-export async function openCsv(body: Readable, delimiter = ','): Promise<CsvFile> {
+export async function openCsv(chunks: AsyncIterable<Uint8Array>, delimiter = ','): Promise<CsvFile> {
+  const body = Readable.from(chunks, { objectMode: false });
   const parser = parse({
     bom: true,
     delimiter,

@@ -11,7 +11,11 @@ export type CsvUploadResult = MarketplaceUploadResult | MappedUploadResult;
  * processed here; a store file, or a key of no known form (rejected whole, unattributed), returns undefined and is
  * the store file path's (process.ts).
  */
-export async function processCsvUpload(event: UploadEvent, bucket: string): Promise<CsvUploadResult | undefined> {
+export async function processCsvUpload(
+  event: UploadEvent,
+  bucket: string,
+  maxBytes: number,
+): Promise<CsvUploadResult | undefined> {
   let source: ReturnType<typeof classifyUploadKey>;
   try {
     source = classifyUploadKey(event.key);
@@ -19,7 +23,7 @@ export async function processCsvUpload(event: UploadEvent, bucket: string): Prom
     if (error instanceof ValidationError) return undefined;
     throw error;
   }
-  if (source.kind === 'marketplace') return processMarketplace(event, bucket, source.report);
-  if (source.kind === 'mapped') return processMapped(event, bucket, source.source, source.storeDay);
+  if (source.kind === 'marketplace') return processMarketplace(event, bucket, source.report, maxBytes);
+  if (source.kind === 'mapped') return processMapped(event, bucket, source.source, source.storeDay, maxBytes);
   return undefined;
 }

@@ -4,19 +4,22 @@ import {
   type CompiledMapping,
   checkMappedHeader,
   compileMapping,
-  MAX_STORE_FILE_BYTES,
   mappingKey,
   NotFoundError,
   processedKey,
   RejectedFileError,
-  type RejectReason,
+  type RejectedLine,
+  RejectionLog,
   rejectedKey,
+  STORE_LINE_FIELDS,
   type StoreDay,
+  type StoreDayFigures,
+  summarizeStoreDay,
   validateRecords,
 } from '@tillflow/core';
 import type { UploadEvent } from '../event';
 import { openCsv } from './csv';
-import { putRejectionReport, Rejections, recordObject, wholeFileReport } from './rejections';
+import { csvRejectionReport, putRejectionReport, recordObject } from './rejections';
 
 /**
  * What process-upload returns for a mapped POS export: the shape of a store file's result (the export is a store-day
@@ -35,6 +38,8 @@ export type MappedUploadResult =
       rejected: number;
       processedKey: string;
       rejectedKey?: string;
+      /** The store-day's figures (the store file path computes the same in its pass), for write-metrics. */
+      figures: StoreDayFigures;
     }
   | {
       status: 'rejected';
@@ -51,6 +56,12 @@ export type MappedUploadResult =
     };
 
 /**
+ * The largest mapped export taken (or MAX_UPLOAD_BYTES, if lower): its mapped items are validated together (one
+ * payment method per transaction spans lines), so they are held; a store-day of a large store is a few MB.
+ */
+export const MAX_MAPPED_EXPORT_BYTES = 64 * 1024 * 1024;
+
+/**
  * The mapped-export adapter: reads the source's mapping from `mappings/<source>.json`, streams the CSV, turns each
  * record into a store line item with the mapping, then validates the items with exactly the store file's rules
  * (validateRecords) for the store-day the file name gives. Its Parquet and rejections go where a store file's of that
@@ -61,15 +72,21 @@ export async function processMapped(
   bucket: string,
   source: string,
   storeDay: StoreDay,
+  maxUploadBytes: number,
 ): Promise<MappedUploadResult> {
+  const maxBytes = Math.min(maxUploadBytes, MAX_MAPPED_EXPORT_BYTES);
   const rejectKey = rejectedKey(storeDay);
   const rejectWhole = async (etag: string, reason: string): Promise<MappedUploadResult> => {
-    await putRejectionReport(bucket, rejectKey, wholeFileReport({ sourceKey: event.key, etag }, reason));
+    await putRejectionReport(
+      bucket,
+      rejectKey,
+      csvRejectionReport({ sourceKey: event.key, etag }, { lines: 0, accepted: 0 }, new RejectionLog(), reason),
+    );
     const base = { source, sourceKey: event.key, etag, ...storeDay };
     return { status: 'rejected', ...base, lines: 0, accepted: 0, rejected: 0, rejectedKey: rejectKey, reason };
   };
-  if (event.size !== undefined && event.size > MAX_STORE_FILE_BYTES) {
-    return rejectWhole(event.etag, `the file is ${event.size} bytes, over the limit of ${MAX_STORE_FILE_BYTES}`);
+  if (event.size !== undefined && event.size > maxBytes) {
+    return rejectWhole(event.etag, `the file is ${event.size} bytes, over the limit of ${maxBytes}`);
   }
   let mapping: CompiledMapping;
   try {
@@ -84,13 +101,13 @@ export async function processMapped(
   try {
     read = await readExport(object.body, mapping, storeDay);
   } catch (error) {
-    object.body.destroy();
     if (!(error instanceof RejectedFileError)) throw error;
     return rejectWhole(src.etag, error.message);
   }
   const { rows, rejections, lines } = read;
   const base = { source, ...src, ...storeDay };
-  if (rejections.count > 0) await putRejectionReport(bucket, rejectKey, rejections.report(src, lines));
+  if (rejections.total > 0)
+    await putRejectionReport(bucket, rejectKey, csvRejectionReport(src, { lines, accepted: rows.length }, rejections));
   else await deleteObject(bucket, rejectKey);
   if (rows.length === 0) {
     const reason = 'no line of the file is valid';
@@ -99,7 +116,7 @@ export async function processMapped(
       ...base,
       lines,
       accepted: 0,
-      rejected: rejections.count,
+      rejected: rejections.total,
       rejectedKey: rejectKey,
       reason,
     };
@@ -111,9 +128,10 @@ export async function processMapped(
     ...base,
     lines,
     accepted: rows.length,
-    rejected: rejections.count,
+    rejected: rejections.total,
     processedKey: parquetKey,
-    ...(rejections.count > 0 ? { rejectedKey: rejectKey } : {}),
+    ...(rejections.total > 0 ? { rejectedKey: rejectKey } : {}),
+    figures: summarizeStoreDay(storeDay.storeId, storeDay.date, rows),
   };
 }
 
@@ -147,14 +165,14 @@ async function readExport(body: Parameters<typeof openCsv>[0], mapping: Compiled
   const header = csv.header.map((h) => h.replace(/^\uFEFF/, '').trim());
   const items: Record<string, unknown>[] = [];
   const origin: { line: number; record: Record<string, string> }[] = [];
-  const early: { line: number; record: Record<string, string>; reasons: RejectReason[] }[] = [];
+  const early: RejectedLine[] = [];
   let lines = 0;
   for await (const { fields, line } of csv.records) {
     lines = line;
     const record = recordObject(header, fields);
     if (fields.length !== header.length) {
       const message = `has ${fields.length} fields where the header has ${header.length}`;
-      early.push({ line, record, reasons: [{ field: '(record)', message }] });
+      early.push({ line, record, reasons: [{ field: '(record)', rule: 'invalid', message }] });
       continue;
     }
     const item = mapping.toLineItem(record);
@@ -170,7 +188,7 @@ async function readExport(body: Parameters<typeof openCsv>[0], mapping: Compiled
     const o = origin[r.line - 1] as { line: number; record: Record<string, string> };
     return { line: o.line, record: o.record, reasons: r.reasons };
   });
-  const rejections = new Rejections();
-  for (const r of [...early, ...late].sort((a, b) => a.line - b.line)) rejections.add(r.line, r.record, r.reasons);
+  const rejections = new RejectionLog(undefined, new Set([...header, ...STORE_LINE_FIELDS]));
+  for (const r of [...early, ...late].sort((a, b) => a.line - b.line)) rejections.add(r);
   return { rows: validated.rows, rejections, lines };
 }

@@ -1,6 +1,7 @@
 import { deleteObject, getJson, getObjectStream, putJson, putObject } from '@tillflow/aws';
 import { marketplaceRowsToParquet } from '@tillflow/columnar';
 import {
+  MARKETPLACE_COLUMNS,
   MarketplaceKpiAccumulator,
   type MarketplaceReport,
   type MarketplaceRow,
@@ -11,19 +12,23 @@ import {
   marketplaceSummaryKey,
   NotFoundError,
   RejectedFileError,
+  RejectionLog,
   reportId,
   resolveMarketplaceHeader,
 } from '@tillflow/core';
 import type { UploadEvent } from '../event';
 import { openCsv } from './csv';
-import { putRejectionReport, Rejections, recordObject, wholeFileReport } from './rejections';
+import { csvRejectionReport, putRejectionReport, recordObject } from './rejections';
 
 /**
- * The largest marketplace report taken. A report streams (memory grows with its accepted lines, not its bytes:
- * about 0.5 KB a line held until the partitions are written), so the bound is the function's time and memory:
- * docs/operations.md has the measured figures for a 70 MB report.
+ * The largest marketplace report taken (or MAX_UPLOAD_BYTES, if lower). A report streams, but its accepted lines are
+ * held until the partitions are written (a report is in no date order), about 1.1 KB a line: a 68 MB report of 318k
+ * lines peaked at 515 MB RSS (scripts/bench/marketplace-report.ts), so 128 MB stays within the function's 1,024 MB.
  */
-export const MAX_MARKETPLACE_REPORT_BYTES = 512 * 1024 * 1024;
+export const MAX_MARKETPLACE_REPORT_BYTES = 128 * 1024 * 1024;
+
+/** The report's columns: reasons about them are counted by name in the rejection report. */
+const COLUMN_NAMES: ReadonlySet<string> = new Set(MARKETPLACE_COLUMNS);
 
 /** PUTs of a report's partitions in flight at once. */
 const WRITE_CONCURRENCY = 8;
@@ -67,10 +72,16 @@ export async function processMarketplace(
   event: UploadEvent,
   bucket: string,
   report: MarketplaceReport,
+  maxUploadBytes: number,
 ): Promise<MarketplaceUploadResult> {
+  const maxBytes = Math.min(maxUploadBytes, MAX_MARKETPLACE_REPORT_BYTES);
   const rejectKey = marketplaceRejectedKey(report);
   const rejectWhole = async (etag: string, reason: string): Promise<MarketplaceUploadResult> => {
-    await putRejectionReport(bucket, rejectKey, wholeFileReport({ sourceKey: event.key, etag }, reason));
+    await putRejectionReport(
+      bucket,
+      rejectKey,
+      csvRejectionReport({ sourceKey: event.key, etag }, { lines: 0, accepted: 0 }, new RejectionLog(), reason),
+    );
     const base = { source: 'marketplace', sourceKey: event.key, etag, report: reportId(report) } as const;
     return { status: 'rejected', ...base, lines: 0, accepted: 0, rejected: 0, rejectedKey: rejectKey, reason };
   };
@@ -86,14 +97,14 @@ export async function processMarketplace(
   try {
     read = await readReport(object.body);
   } catch (error) {
-    object.body.destroy();
     if (!(error instanceof RejectedFileError)) throw error;
     return rejectWhole(source.etag, error.message);
   }
   const { byDate, kpis, rejections, lines, currency } = read;
+  const accepted = lines - rejections.total;
   const base = { source: 'marketplace', ...source, report: reportId(report) } as const;
-  const accepted = lines - rejections.count;
-  if (rejections.count > 0) await putRejectionReport(bucket, rejectKey, rejections.report(source, lines));
+  if (rejections.total > 0)
+    await putRejectionReport(bucket, rejectKey, csvRejectionReport(source, { lines, accepted }, rejections));
   else await deleteObject(bucket, rejectKey);
   if (accepted === 0) {
     const reason = 'no line of the file is valid';
@@ -102,7 +113,7 @@ export async function processMarketplace(
       ...base,
       lines,
       accepted: 0,
-      rejected: rejections.count,
+      rejected: rejections.total,
       rejectedKey: rejectKey,
       reason,
     };
@@ -116,7 +127,7 @@ export async function processMarketplace(
     source_key: source.sourceKey,
     source_etag: source.etag,
     processed_at: new Date().toISOString(),
-    ...kpis.result(rejections.count, currency),
+    ...kpis.result(rejections.total, currency),
     processed_keys: written,
   };
   await putJson(bucket, summaryKey, summary);
@@ -125,10 +136,10 @@ export async function processMarketplace(
     ...base,
     lines,
     accepted,
-    rejected: rejections.count,
+    rejected: rejections.total,
     partitions: written.length,
     summaryKey,
-    ...(rejections.count > 0 ? { rejectedKey: rejectKey } : {}),
+    ...(rejections.total > 0 ? { rejectedKey: rejectKey } : {}),
   };
 }
 
@@ -142,7 +153,7 @@ async function readReport(body: Parameters<typeof openCsv>[0]) {
   const { columns } = resolveMarketplaceHeader(csv.header);
   const validator = new MarketplaceValidator();
   const kpis = new MarketplaceKpiAccumulator();
-  const rejections = new Rejections();
+  const rejections = new RejectionLog(undefined, COLUMN_NAMES);
   const byDate = new Map<string, MarketplaceRow[]>();
   const intern = new Map<string, string>();
   const shared = (s: string | null) => {
@@ -157,12 +168,16 @@ async function readReport(body: Parameters<typeof openCsv>[0]) {
     lines = line;
     if (fields.length !== csv.header.length) {
       const message = `has ${fields.length} fields where the header has ${csv.header.length}`;
-      rejections.add(line, recordObject(csv.header, fields), [{ field: '(record)', message }]);
+      rejections.add({
+        line,
+        record: recordObject(csv.header, fields),
+        reasons: [{ field: '(record)', rule: 'invalid', message }],
+      });
       continue;
     }
     const checked = validator.check(fields, columns, line);
     if (Array.isArray(checked)) {
-      rejections.add(line, recordObject(csv.header, fields), checked);
+      rejections.add({ line, record: recordObject(csv.header, fields), reasons: checked });
       continue;
     }
     const row = internRow(checked, shared);

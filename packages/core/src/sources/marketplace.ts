@@ -162,20 +162,20 @@ export function toMarketplaceRow(
   const optional = (c: MarketplaceColumn) => get(c) || null;
   const reasons: RejectReason[] = [];
   for (const [column] of REQUIRED_TEXT) {
-    if (get(column) === '') reasons.push({ field: column, message: 'is required' });
+    if (get(column) === '') reasons.push({ field: column, rule: 'required', message: 'is required' });
   }
   const rawDate = get('Date');
   const date = marketplaceDate(rawDate);
-  if (date === undefined) reasons.push({ field: 'Date', message: `"${rawDate}" is not a calendar date MM-DD-YY` });
+  if (date === undefined) reasons.push({ field: 'Date', rule: 'timestamp', message: `"${rawDate}" is not a calendar date MM-DD-YY` });
   const rawFulfilment = get('Fulfilment').toLowerCase();
   const fulfilment = rawFulfilment === 'amazon' ? 'Amazon' : rawFulfilment === 'merchant' ? 'Merchant' : undefined;
-  if (fulfilment === undefined) reasons.push({ field: 'Fulfilment', message: 'must be Amazon or Merchant' });
+  if (fulfilment === undefined) reasons.push({ field: 'Fulfilment', rule: 'enum', message: 'must be Amazon or Merchant' });
   const rawQty = get('Qty');
   const quantity = /^\d{1,9}$/.test(rawQty) ? Number(rawQty) : undefined;
-  if (quantity === undefined) reasons.push({ field: 'Qty', message: `"${rawQty}" is not a whole number ≥ 0` });
+  if (quantity === undefined) reasons.push({ field: 'Qty', rule: 'type', message: `"${rawQty}" is not a whole number ≥ 0` });
   const rawB2b = get('B2B').toLowerCase();
   const b2b = rawB2b === 'true' ? true : rawB2b === 'false' ? false : undefined;
-  if (b2b === undefined) reasons.push({ field: 'B2B', message: 'must be True or False' });
+  if (b2b === undefined) reasons.push({ field: 'B2B', rule: 'enum', message: 'must be True or False' });
 
   const status = get('Status');
   const klass = statusClass(status);
@@ -184,15 +184,19 @@ export function toMarketplaceRow(
   let amount: number | null = null;
   if (rawAmount === '') {
     if (klass === 'active' && status !== '') {
-      reasons.push({ field: 'Amount', message: `is required for an order with status ${status}` });
+      reasons.push({ field: 'Amount', rule: 'required', message: `is required for an order with status ${status}` });
     }
   } else {
     const cents = amountCents(rawAmount);
     if (cents === undefined) {
-      reasons.push({ field: 'Amount', message: `"${rawAmount}" is not an amount ≥ 0 with at most two decimals` });
+      reasons.push({
+        field: 'Amount',
+        rule: 'two_decimals',
+        message: `"${rawAmount}" is not an amount ≥ 0 with at most two decimals`,
+      });
     } else amount = cents;
     if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
-      reasons.push({ field: 'currency', message: 'must be a three-letter code (e.g. INR) when Amount is given' });
+      reasons.push({ field: 'currency', rule: 'type', message: 'must be a three-letter code (e.g. INR) when Amount is given' });
     }
   }
   if (reasons.length > 0) return reasons;
@@ -245,13 +249,21 @@ export class MarketplaceValidator {
     const reasons: RejectReason[] = [];
     if (row.amount_cents !== null && row.currency !== null) {
       if (this.currency !== undefined && row.currency !== this.currency) {
-        reasons.push({ field: 'currency', message: `${row.currency} is not the report's currency ${this.currency}` });
+        reasons.push({
+          field: 'currency',
+          rule: 'invalid',
+          message: `${row.currency} is not the report's currency ${this.currency}`,
+        });
       }
     }
     const key = `${row.order_id}\u0000${row.sku}`;
     const first = this.seen.get(key);
     if (first !== undefined) {
-      reasons.push({ field: '(record)', message: `repeats line ${first} (Order ID ${row.order_id}, SKU ${row.sku})` });
+      reasons.push({
+        field: '(record)',
+        rule: 'invalid',
+        message: `repeats line ${first} (Order ID ${row.order_id}, SKU ${row.sku})`,
+      });
     }
     if (reasons.length > 0) return reasons;
     if (row.amount_cents !== null && row.currency !== null) this.currency ??= row.currency;

@@ -153,7 +153,7 @@ export function compileMapping(value: unknown, source: string): CompiledMapping 
     const numeric = (field: string, column: string): number | undefined => {
       const raw = text(column);
       const n = number(raw);
-      if (n === undefined) reasons.push({ field: column, message: `"${raw}" is not a number (${field})` });
+      if (n === undefined) reasons.push({ field: column, rule: 'type', message: `"${raw}" is not a number (${field})` });
       return n;
     };
     const rawTime = mapping.timestamp.time_column
@@ -164,6 +164,7 @@ export function compileMapping(value: unknown, source: string): CompiledMapping 
     if (t === undefined) {
       reasons.push({
         field: mapping.timestamp.column,
+        rule: 'timestamp',
         message: `"${rawTime}" is not a time of the form ${mapping.timestamp.format}`,
       });
     } else {
@@ -181,7 +182,11 @@ export function compileMapping(value: unknown, source: string): CompiledMapping 
     const rawMethod = text(cols.payment_method);
     const method = payments.get(rawMethod.toLowerCase()) ?? (canonicalMethods.has(rawMethod) ? rawMethod : undefined);
     if (method === undefined) {
-      reasons.push({ field: cols.payment_method, message: `"${rawMethod}" is not a payment code of the mapping` });
+      reasons.push({
+        field: cols.payment_method,
+        rule: 'enum',
+        message: `"${rawMethod}" is not a payment code of the mapping`,
+      });
     }
     if (reasons.length > 0) return reasons;
     // Field names and order of a store line item: the store-file rules take it from here.

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCalendarDate, STORE_ID_RE } from '@tillflow/core';
@@ -89,49 +89,23 @@ export function formatTable(columns: readonly string[], rows: readonly unknown[]
 }
 
 /**
- * The one lake column DuckDB 1.5 cannot decode: packages/columnar writes `discount_cents` (INT64) with
- * BYTE_STREAM_SPLIT (see `writerProperties` in packages/columnar/src/parquet-io.ts), which DuckDB reads only for
- * FLOAT and DOUBLE ("BYTE_STREAM_SPLIT encoding is only supported for FLOAT or DOUBLE data"). DuckDB reads every other
- * column from the files; this one is decoded by the project's own reader and joined on file and row number. Delete
- * this, and read the files whole, once DuckDB decodes BYTE_STREAM_SPLIT integers.
- */
-const UNREADABLE_BY_DUCKDB = 'discount_cents';
-
-/**
- * Runs `sql` with DuckDB over `files` as the view `sales`, the canonical columns in their order (see
- * {@link UNREADABLE_BY_DUCKDB}). DuckDB is loaded on use, so that the other commands never load it.
+ * Runs `sql` with DuckDB over `files` as the view `sales`, the canonical columns in their order. DuckDB reads every
+ * column of the lake's files itself (packages/columnar writes only encodings DuckDB decodes). DuckDB is loaded on
+ * use, so that the other commands never load it.
  */
 export async function queryLake(
   files: readonly string[],
   sql: string,
 ): Promise<{ columns: string[]; rows: unknown[][] }> {
-  const [{ DuckDBInstance }, { CANONICAL_COLUMNS, readParquetColumns }] = await Promise.all([
+  const [{ DuckDBInstance }, { CANONICAL_COLUMNS }] = await Promise.all([
     import('@duckdb/node-api'),
     import('@tillflow/columnar'),
   ]);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    await connection.run(
-      `CREATE TABLE side (filename VARCHAR, file_row_number BIGINT, ${UNREADABLE_BY_DUCKDB} BIGINT)`,
-    );
-    const appender = await connection.createAppender('side');
-    for (const file of files) {
-      const values = (await readParquetColumns(readFileSync(file), [UNREADABLE_BY_DUCKDB]))[UNREADABLE_BY_DUCKDB];
-      values.forEach((value, row) => {
-        appender.appendVarchar(file);
-        appender.appendBigInt(BigInt(row));
-        appender.appendBigInt(BigInt(value));
-        appender.endRow();
-      });
-    }
-    appender.closeSync();
     const list = files.map(quote).join(', ');
-    await connection.run(
-      `CREATE VIEW sales AS SELECT ${CANONICAL_COLUMNS.map((c) => (c === UNREADABLE_BY_DUCKDB ? `side.${c}` : `f.${c}`)).join(', ')} ` +
-        `FROM read_parquet([${list}], filename = true, file_row_number = true) AS f ` +
-        `JOIN side USING (filename, file_row_number)`,
-    );
+    await connection.run(`CREATE VIEW sales AS SELECT ${CANONICAL_COLUMNS.join(', ')} FROM read_parquet([${list}])`);
     const reader = await connection.runAndReadAll(sql);
     return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][] };
   } finally {
