@@ -82,20 +82,6 @@ locals {
         },
       ]
     }
-    "get-marketplace-analytics" = {
-      description     = "API GET /analytics/marketplace: a marketplace report's KPIs, from the summary computed at upload."
-      memory_mb       = 256
-      timeout_seconds = 10
-      workflows       = []
-      environment     = {}
-      statements = [
-        {
-          sid       = "ReadMarketplaceSummaries"
-          actions   = ["s3:GetObject"]
-          resources = ["${local.bucket_arn}/summaries/marketplace/*"]
-        },
-      ]
-    }
     "process-upload" = {
       description     = "Validates an uploaded file as a stream; writes valid rows as Parquet under processed/, rejects under rejected/, returns the figures."
       memory_mb       = 1024
@@ -517,6 +503,22 @@ locals {
         },
       ]
     }
+    "get-marketplace-analytics" = {
+      description     = "API GET /analytics/marketplace: a marketplace report's KPIs, from the summary computed at upload."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "ReadMarketplaceSummaries"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/summaries/marketplace/*"]
+        },
+      ]
+    }
     "get-health" = {
       description     = "API GET /health (bucket and table reachable, version) and GET /openapi.json."
       memory_mb       = 256
@@ -631,6 +633,7 @@ locals {
     get-marketplace-analytics = {
       route_key = "GET /analytics/marketplace"
       function  = "get-marketplace-analytics"
+      public    = false
     }
   }
 }

@@ -130,7 +130,8 @@ describe('IAM statements', () => {
 });
 
 describe('function roles', () => {
-  const bucketObjects = /^\$\{local\.bucket_arn\}\/(uploads|processed|rejected|analysis|reports|quicksight)\/\*$/;
+  const bucketObjects =
+    /^\$\{local\.bucket_arn\}\/(uploads|processed|rejected|analysis|reports|quicksight|mappings|summaries\/marketplace|processed\/marketplace)\/\*$/;
 
   it('scopes S3 object access to a prefix and listing to a prefix condition', () => {
     const listed: Record<string, string[]> = {
@@ -266,6 +267,7 @@ describe('function roles', () => {
       'generate-download-url',
       'get-report',
       'get-health',
+      'get-marketplace-analytics',
     ];
     const objects: Record<string, string[]> = {};
     for (const name of api) {
@@ -285,6 +287,7 @@ describe('function roles', () => {
       'generate-download-url': ['processed/*', 'quicksight/*', 'rejected/*', 'reports/*'],
       'get-report': ['reports/*'],
       'get-health': [],
+      'get-marketplace-analytics': ['summaries/marketplace/*'],
     });
   });
 });
