@@ -115,15 +115,18 @@ describe('marketplace report edge cases', () => {
     ]);
 
     const rejected = await readJson('rejected/marketplace/channel=amazon/edge.rejected.json');
-    expect(rejected).toMatchObject({
-      lines: 6,
-      rejected: 2,
-      listed: 2,
-      reasons_by_field: { Amount: 1, '(record)': 1 },
-    });
+    // The store file's report shape: counts by field and rule, then the lines in full.
+    expect(rejected).toMatchObject({ lines: 6, accepted: 4, rejected: 2, records_omitted: 0 });
+    expect(rejected.reasons).toEqual([
+      { field: 'Amount', rule: 'two_decimals', lines: 1, first_line: 4, message: expect.any(String) },
+      { field: '(record)', rule: 'invalid', lines: 1, first_line: 5, message: expect.any(String) },
+    ]);
     expect(rejected.records.map((r: { line: number; reasons: unknown }) => [r.line, r.reasons])).toEqual([
-      [4, [{ field: 'Amount', message: '"12,50" is not an amount ≥ 0 with at most two decimals' }]],
-      [5, [{ field: '(record)', message: 'has 25 fields where the header has 24' }]],
+      [
+        4,
+        [{ field: 'Amount', rule: 'two_decimals', message: '"12,50" is not an amount ≥ 0 with at most two decimals' }],
+      ],
+      [5, [{ field: '(record)', rule: 'invalid', message: 'has 25 fields where the header has 24' }]],
     ]);
     expect(rejected.records[0].record['Sales Channel']).toBe('Amazon.in');
 
