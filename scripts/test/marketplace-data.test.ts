@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MARKETPLACE_COLUMNS, MarketplaceValidator, resolveMarketplaceHeader } from '@tillflow/core';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -96,5 +98,15 @@ describe('serializeMarketplaceReport', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
+  });
+});
+
+describe('the committed sample marketplace report', () => {
+  it('is exactly what the documented command writes', () => {
+    const file = join(import.meta.dirname, '..', '..', 'sample-data', 'marketplace', 'amazon', 'sales-2025-q3.csv');
+    const expected = serializeMarketplaceReport(
+      generateMarketplaceLines({ orders: 600, start: '2025-08-01', days: 92, seed: 7, badLines: 4 }),
+    );
+    expect(readFileSync(file, 'utf8') === expected).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parquetToMarketplaceRows, parquetToRows } from '@tillflow/columnar';
@@ -303,6 +305,23 @@ describe('a mapped POS export', () => {
     const out = await uploadAndRun(`uploads/${source}/store_0005_2025-10-29.csv`, exportCsv);
     expect(out).toMatchObject({ status: 'rejected', accepted: 0 });
     expect(out.reason).toMatch(reason);
+  });
+
+  it('takes the sample mapping and export of sample-data/ (docs/operations.md), rejecting the unknown payment code', async () => {
+    const sample = join(import.meta.dirname, '..', '..', '..', 'sample-data');
+    await put('mappings/kassa.json', readFileSync(join(sample, 'mappings', 'kassa.json')));
+    const body = readFileSync(join(sample, 'exports', 'kassa', 'store_0012_2025-11-02.csv'));
+    const out = await uploadAndRun('uploads/kassa/store_0012_2025-11-02.csv', body);
+    expect(out).toMatchObject({ status: 'processed', storeId: '0012', lines: 5, accepted: 4, rejected: 1 });
+    const rows = parquetToRows(await read('processed/sales/date=2025-11-02/store=0012/store_0012_2025-11-02.parquet'));
+    expect(
+      rows.map((r) => [r.item_name, r.line_total_cents, r.discount_cents, r.payment_method, r.customer_id]),
+    ).toEqual([
+      ['Schlumpfine Schlüsselanhänger', 1538, 116, 'cash', 'ANONYM'],
+      ['Tasse "Papa Schlumpf"; 300 ml', 1299, 0, 'cash', 'ANONYM'],
+      ['Plüschfigur', 124900, 5000, 'credit', 'CUST-00388'],
+      ['Schlumpfine Schlüsselanhänger', 2307, 0, 'debit', 'CUST-01022'],
+    ]);
   });
 
   it('rejects an export whose header lacks a mapped column, naming it', async () => {
