@@ -166,13 +166,16 @@ export function toMarketplaceRow(
   }
   const rawDate = get('Date');
   const date = marketplaceDate(rawDate);
-  if (date === undefined) reasons.push({ field: 'Date', rule: 'timestamp', message: `"${rawDate}" is not a calendar date MM-DD-YY` });
+  if (date === undefined)
+    reasons.push({ field: 'Date', rule: 'timestamp', message: `"${rawDate}" is not a calendar date MM-DD-YY` });
   const rawFulfilment = get('Fulfilment').toLowerCase();
   const fulfilment = rawFulfilment === 'amazon' ? 'Amazon' : rawFulfilment === 'merchant' ? 'Merchant' : undefined;
-  if (fulfilment === undefined) reasons.push({ field: 'Fulfilment', rule: 'enum', message: 'must be Amazon or Merchant' });
+  if (fulfilment === undefined)
+    reasons.push({ field: 'Fulfilment', rule: 'enum', message: 'must be Amazon or Merchant' });
   const rawQty = get('Qty');
   const quantity = /^\d{1,9}$/.test(rawQty) ? Number(rawQty) : undefined;
-  if (quantity === undefined) reasons.push({ field: 'Qty', rule: 'type', message: `"${rawQty}" is not a whole number ≥ 0` });
+  if (quantity === undefined)
+    reasons.push({ field: 'Qty', rule: 'type', message: `"${rawQty}" is not a whole number ≥ 0` });
   const rawB2b = get('B2B').toLowerCase();
   const b2b = rawB2b === 'true' ? true : rawB2b === 'false' ? false : undefined;
   if (b2b === undefined) reasons.push({ field: 'B2B', rule: 'enum', message: 'must be True or False' });
@@ -196,7 +199,11 @@ export function toMarketplaceRow(
       });
     } else amount = cents;
     if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
-      reasons.push({ field: 'currency', rule: 'type', message: 'must be a three-letter code (e.g. INR) when Amount is given' });
+      reasons.push({
+        field: 'currency',
+        rule: 'type',
+        message: 'must be a three-letter code (e.g. INR) when Amount is given',
+      });
     }
   }
   if (reasons.length > 0) return reasons;

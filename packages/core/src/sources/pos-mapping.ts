@@ -153,7 +153,8 @@ export function compileMapping(value: unknown, source: string): CompiledMapping 
     const numeric = (field: string, column: string): number | undefined => {
       const raw = text(column);
       const n = number(raw);
-      if (n === undefined) reasons.push({ field: column, rule: 'type', message: `"${raw}" is not a number (${field})` });
+      if (n === undefined)
+        reasons.push({ field: column, rule: 'type', message: `"${raw}" is not a number (${field})` });
       return n;
     };
     const rawTime = mapping.timestamp.time_column
