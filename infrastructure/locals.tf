@@ -66,7 +66,7 @@ locals {
   # built by `turbo run package` into dist/functions/<name>.zip (checked by test/functions.test.ts).
   upload_functions = {
     "generate-upload-url" = {
-      description     = "API POST /uploads: a presigned PUT for one store file under uploads/."
+      description     = "API POST /uploads: a presigned PUT for one store file, marketplace report or mapped export under uploads/."
       memory_mb       = 256
       timeout_seconds = 10
       workflows       = []
@@ -91,14 +91,26 @@ locals {
       environment     = { MAX_UPLOAD_BYTES = tostring(var.max_upload_bytes) }
       statements = [
         {
-          sid       = "ReadUploads"
+          # mappings/<source>.json: the column mapping a mapped POS export is read with.
+          sid       = "ReadUploadsAndMappings"
           actions   = ["s3:GetObject"]
-          resources = ["${local.bucket_arn}/uploads/*"]
+          resources = ["${local.bucket_arn}/uploads/*", "${local.bucket_arn}/mappings/*"]
         },
         {
           sid       = "WriteProcessedAndRejected"
           actions   = ["s3:PutObject"]
           resources = ["${local.bucket_arn}/processed/*", "${local.bucket_arn}/rejected/*"]
+        },
+        {
+          # A marketplace report's KPI summary, read back on a re-upload to drop the days it no longer has.
+          sid       = "MarketplaceSummaries"
+          actions   = ["s3:GetObject", "s3:PutObject"]
+          resources = ["${local.bucket_arn}/summaries/marketplace/*"]
+        },
+        {
+          sid       = "ReplaceMarketplacePartitions"
+          actions   = ["s3:DeleteObject"]
+          resources = ["${local.bucket_arn}/processed/marketplace/*"]
         },
         {
           # A corrected re-upload with no invalid line removes the previous rejects of that store-day.
@@ -504,6 +516,22 @@ locals {
         },
       ]
     }
+    "get-marketplace-analytics" = {
+      description     = "API GET /analytics/marketplace: a marketplace report's KPIs, from the summary computed at upload."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "ReadMarketplaceSummaries"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/summaries/marketplace/*"]
+        },
+      ]
+    }
     "get-health" = {
       description     = "API GET /health (bucket and table reachable, version) and GET /openapi.json."
       memory_mb       = 256
@@ -613,6 +641,11 @@ locals {
     get-openapi = {
       route_key = "GET /openapi.json"
       function  = "get-health"
+      public    = false
+    }
+    get-marketplace-analytics = {
+      route_key = "GET /analytics/marketplace"
+      function  = "get-marketplace-analytics"
       public    = false
     }
   }

@@ -130,7 +130,8 @@ describe('IAM statements', () => {
 });
 
 describe('function roles', () => {
-  const bucketObjects = /^\$\{local\.bucket_arn\}\/(uploads|processed|rejected|analysis|reports|quicksight)\/\*$/;
+  const bucketObjects =
+    /^\$\{local\.bucket_arn\}\/(uploads|processed|rejected|analysis|reports|quicksight|mappings|summaries\/marketplace|processed\/marketplace)\/\*$/;
 
   it('scopes S3 object access to a prefix and listing to a prefix condition', () => {
     const listed: Record<string, string[]> = {
@@ -211,6 +212,7 @@ describe('function roles', () => {
     const idempotency = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     const expected: Record<string, string[]> = {
       'generate-upload-url': ['s3:PutObject'],
+      'get-marketplace-analytics': ['s3:GetObject'],
       'process-upload': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject', ...idempotency],
       'write-metrics': idempotency,
       'check-all-stores': [...idempotency, 'states:StartExecution'],
@@ -265,7 +267,8 @@ describe('function roles', () => {
     );
     expect(writes).toEqual({
       'generate-upload-url': ['uploads/*'],
-      'process-upload': ['processed/*', 'rejected/*'],
+      'get-marketplace-analytics': [],
+      'process-upload': ['processed/*', 'rejected/*', 'summaries/marketplace/*'],
       'write-metrics': [],
       'check-all-stores': [],
       'notify-failure': [],
@@ -300,6 +303,7 @@ describe('function roles', () => {
       'generate-download-url',
       'get-report',
       'get-health',
+      'get-marketplace-analytics',
     ];
     const objects: Record<string, string[]> = {};
     for (const name of api) {
@@ -319,6 +323,7 @@ describe('function roles', () => {
       'generate-download-url': ['processed/*', 'quicksight/*', 'rejected/*', 'reports/*'],
       'get-report': ['reports/*'],
       'get-health': [],
+      'get-marketplace-analytics': ['summaries/marketplace/*'],
     });
   });
 });

@@ -107,6 +107,34 @@ const rejectedWhole = {
   rejectedKey: `rejected/date=${DATE}/store=0001/store_0001_${DATE}.rejected.json`,
   reason: 'the file is not valid JSON',
 };
+/** A marketplace report (functions/process-upload/src/sources/marketplace.ts, MarketplaceUploadResult). */
+const marketplaceProcessed = {
+  status: 'processed',
+  source: 'marketplace',
+  sourceKey: 'uploads/marketplace/amazon/sales-2022-q2.csv',
+  etag: '5d41402abc4b2a76b9719d911017c592',
+  report: 'amazon/sales-2022-q2',
+  lines: 2200,
+  accepted: 2195,
+  rejected: 5,
+  partitions: 91,
+  summaryKey: 'summaries/marketplace/channel=amazon/sales-2022-q2.json',
+  rejectedKey: 'rejected/marketplace/channel=amazon/sales-2022-q2.rejected.json',
+};
+const marketplaceRejected = {
+  status: 'rejected',
+  source: 'marketplace',
+  sourceKey: 'uploads/marketplace/amazon/sales-2022-q2.csv',
+  etag: '5d41402abc4b2a76b9719d911017c592',
+  report: 'amazon/sales-2022-q2',
+  lines: 0,
+  accepted: 0,
+  rejected: 0,
+  rejectedKey: 'rejected/marketplace/channel=amazon/sales-2022-q2.rejected.json',
+  reason: 'the header lacks the marketplace report column(s) Amount',
+};
+/** A mapped POS export of one store-day (sources/mapped.ts): a store file's result with its source. */
+const mappedProcessed = { ...processed, source: 'kassa', sourceKey: `uploads/kassa/store_0001_${DATE}.csv` };
 const write: SummaryWrite = { replaced: false, stale: false };
 const check: CheckResult = {
   date: DATE,
@@ -195,7 +223,7 @@ const noticeSkipped: NoticeResult = { status: 'skipped', notice: 'no-data', reas
 
 /** Each function's possible results: every one is followed through the machine. */
 const RESULTS: Record<string, readonly unknown[]> = {
-  'process-upload': [processed, rejectedWhole],
+  'process-upload': [processed, rejectedWhole, marketplaceProcessed, marketplaceRejected, mappedProcessed],
   'write-metrics': [write],
   'check-all-stores': [check],
   'notify-failure': [{ notified: true, messageId: 'm-2' }],

@@ -38,6 +38,45 @@ describe('POST /uploads', () => {
   });
 
   it.each([
+    [{ filename: 'sales-2022-q2.csv', channel: 'amazon' }, 'uploads/marketplace/amazon/sales-2022-q2.csv'],
+    [{ filename: 'store_0003_2025-10-29.csv', source: 'kassa' }, 'uploads/kassa/store_0003_2025-10-29.csv'],
+  ])('answers a CSV upload URL for %j', async (request, key) => {
+    const res = await post(JSON.stringify(request));
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as UploadUrlResponse;
+    expect(answer.key).toBe(key);
+    expect(answer.headers).toEqual({ 'Content-Type': 'text/csv' });
+    const put = await fetch(answer.uploadUrl, { method: 'PUT', headers: answer.headers, body: 'a,b\n' });
+    expect(put.status).toBe(200);
+    // The signature covers the content type: a JSON PUT to the CSV URL is refused.
+    const wrong = await fetch(answer.uploadUrl, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: '[]',
+    });
+    expect(wrong.status).toBe(403);
+  });
+
+  it.each([
+    ['a marketplace report not ending in .csv', { filename: 'sales.json', channel: 'amazon' }, /ending in \.csv/],
+    ['a channel with a slash', { filename: 'sales.csv', channel: 'amazon/x' }, /channel/],
+    ['a marketplace name with a path', { filename: '../sales.csv', channel: 'amazon' }, /file name/],
+    [
+      'a mapped export not named by store-day',
+      { filename: 'export.csv', source: 'kassa' },
+      /store_<NNNN>_<YYYY-MM-DD>\.csv/,
+    ],
+    ['the reserved source marketplace', { filename: 'store_0003_2025-10-29.csv', source: 'marketplace' }, /source/],
+    ['both channel and source', { filename: 'x.csv', channel: 'amazon', source: 'kassa' }, /not both/],
+    ['an unknown field', { filename: 'store_0007_2025-10-29.json', store: '7' }, /unknown field\(s\) store/],
+  ])('refuses %s with a 400 and the reason', async (_what, request, message) => {
+    const res = await post(JSON.stringify(request));
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.message).toMatch(message);
+  });
+
+  it.each([
     ['a body that is not JSON', 'filename=x', /not valid JSON/],
     ['no filename', '{}', /filename is required/],
     ['a misnamed file', '{"filename":"store_7_2025-10-29.json"}', /not of the form/],

@@ -19,7 +19,6 @@ export async function getObject(bucket: string, key: string): Promise<StoredObje
   }
 }
 
-/** Writes an object; `metadata` (ASCII names and values) is returned by a HEAD without reading the body. */
 /** An object being read: its ETag, and its bytes as they arrive (never the whole object in memory). */
 export interface StreamedObject {
   etag: string;
@@ -48,6 +47,7 @@ export async function getObjectStream(bucket: string, key: string, ifMatch?: str
   }
 }
 
+/** Writes an object; `metadata` (ASCII names and values) is returned by a HEAD without reading the body. */
 export async function putObject(
   bucket: string,
   key: string,

@@ -4,6 +4,12 @@
 export * from './arrow-schema';
 export { rowsToArrowTable } from './arrow-table';
 export * from './compaction';
+export {
+  MARKETPLACE_FIELDS,
+  type MarketplaceLakeRow,
+  marketplaceRowsToParquet,
+  parquetToMarketplaceRows,
+} from './marketplace-parquet';
 export * from './parquet';
 export { ARROW_SCHEMA_KEY, trimParquetFooter } from './parquet-footer';
 export * from './parquet-wasm';

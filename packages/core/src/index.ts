@@ -35,6 +35,8 @@ export {
   HealthResponse,
   InsightSeverity,
   LimitParameter,
+  MarketplaceAnalyticsResponse,
+  MarketplaceQuery,
   nearestDates,
   type OpenApiOptions,
   openApiDocument,
@@ -78,6 +80,55 @@ export * from './order';
 export * from './product-metrics';
 export * from './product-metrics.schema';
 export * from './publication';
+export {
+  amountCents,
+  CHANNEL_RE,
+  MARKETPLACE_COLUMNS,
+  type MarketplaceColumn,
+  type MarketplaceHeader,
+  type MarketplaceReport,
+  type MarketplaceRow,
+  MarketplaceValidator,
+  marketplaceDate,
+  marketplaceProcessedKey,
+  marketplaceRejectedKey,
+  marketplaceSummaryKey,
+  marketplaceUploadKey,
+  parseMarketplaceFileName,
+  parseReportId,
+  REPORT_FILE_RE,
+  reportId,
+  resolveMarketplaceHeader,
+  type StatusClass,
+  statusClass,
+  toMarketplaceRow,
+} from './sources/marketplace';
+export {
+  CategoryFigures,
+  MarketplaceKpiAccumulator,
+  MarketplaceKpis,
+  MarketplaceMetadata,
+  MarketplaceSummary,
+  MonthFigures,
+  RegionFigures,
+  TOP_STATES,
+} from './sources/marketplace-kpis';
+export {
+  type CompiledMapping,
+  checkMappedHeader,
+  compileMapping,
+  type MappedExport,
+  mappingKey,
+  PosMapping,
+  RESERVED_SOURCES,
+} from './sources/pos-mapping';
+export {
+  classifyUploadKey,
+  mappedUploadKey,
+  parseMappedFileName,
+  SOURCE_RE,
+  type UploadSource,
+} from './sources/upload-source';
 export * from './store-file';
 export * from './store-file.schema';
 export * from './store-summary.schema';

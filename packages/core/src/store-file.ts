@@ -547,7 +547,14 @@ export class RejectionLog {
   total = 0;
   private readonly counts = new Map<string, ReasonCount>();
 
-  constructor(readonly keep: number = STORE_FILE_LIMITS.reportLines) {}
+  /**
+   * `fields` are the field names counted by name (a CSV source's columns, say); any other name counts as
+   * `(unknown field)`. The store line item's fields by default.
+   */
+  constructor(
+    readonly keep: number = STORE_FILE_LIMITS.reportLines,
+    private readonly fields: ReadonlySet<string> = KNOWN_FIELDS,
+  ) {}
 
   add(line: RejectedLine): void {
     this.total++;
@@ -555,7 +562,7 @@ export class RejectionLog {
     const counted = new Set<string>();
     for (const reason of line.reasons) {
       // Unknown field names are the file's own and unbounded in number: they count as one rule.
-      const known = KNOWN_FIELDS.has(reason.field) || reason.field === '(record)';
+      const known = this.fields.has(reason.field) || reason.field === '(record)';
       const field = known ? reason.field : '(unknown field)';
       const key = `${field}\u0000${reason.rule}`;
       if (counted.has(key)) continue;

@@ -24,6 +24,7 @@ export {
   RejectionsResponse,
 } from './files.schema';
 export { DependencyCheck, HealthResponse } from './health.schema';
+export { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
 export {
   checkObjectKey,
   DOWNLOAD_PREFIXES,

@@ -6,6 +6,7 @@ import { ApiError } from './common.schema';
 import { DownloadQuery, DownloadUrlResponse } from './download.schema';
 import { FilesQuery, FilesResponse, RejectionsQuery, RejectionsResponse } from './files.schema';
 import { HealthResponse } from './health.schema';
+import { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
 import { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 import { TrendsQuery, TrendsResponse } from './trends.schema';
 import { UploadRequest, UploadUrlResponse } from './uploads.schema';
@@ -57,7 +58,7 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
     method: 'POST',
     path: '/uploads',
     operationId: 'createUpload',
-    summary: 'A presigned PUT for one store file under uploads/',
+    summary: 'A presigned PUT for one store file, marketplace report or mapped POS export under uploads/',
     handler: 'generate-upload-url',
     body: UploadRequest,
     authorized: true,
@@ -76,6 +77,20 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
       304: { description: 'unchanged since the ETag given in If-None-Match (a complete past day)' },
       400: badRequest,
       404: notFound('the date has no analysis (nearest_dates lists the closest analysed days), or none exists'),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/analytics/marketplace',
+    operationId: 'getMarketplaceAnalytics',
+    summary: "A marketplace order report's KPIs, top ship-states, categories and months (computed at upload)",
+    handler: 'get-marketplace-analytics',
+    query: MarketplaceQuery,
+    authorized: true,
+    responses: {
+      200: { description: "the report's analytics", schema: MarketplaceAnalyticsResponse },
+      400: badRequest,
+      404: notFound('no marketplace report of that name has been processed'),
     },
   },
   {

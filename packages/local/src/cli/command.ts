@@ -18,10 +18,10 @@ import { PortInUseError } from '../servers/http';
 import type { ExecutionRecord } from '../servers/step-functions';
 import { runLakeCommand } from './lake-command';
 import { runLogsCommand } from './logs-command';
+import { runMailCommand } from './mail-command';
 import { runOpenCommand } from './open-command';
 import { runReportCommand } from './report-command';
-import { runMailCommand } from './mail-command';
-import { storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
+import { marketplaceReports, storeFiles, storeIdsOf, type UploadResult, uploadStoreFiles } from './sample-upload';
 import { formatSummary, succeeded, summarize, uploadOutcome } from './summary';
 import { runUploadCommand } from './upload-command';
 
@@ -334,12 +334,16 @@ export async function runCommand(
     const marker = join(opts.stateDir, SAMPLE_DATA_MARKER);
     let uploads: UploadResult[] = [];
     if (opts.sampleData && !existsSync(marker)) {
-      const files = storeFiles(opts.dataDir);
-      if (files.length === 0) err(`tillflow: no store_<NNNN>_<YYYY-MM-DD>.json files in ${show(opts.dataDir)}`);
+      const stores = storeFiles(opts.dataDir);
+      if (stores.length === 0) err(`tillflow: no store_<NNNN>_<YYYY-MM-DD>.json files in ${show(opts.dataDir)}`);
+      // Marketplace reports (marketplace/<channel>/<name>.csv) after the store files.
+      const reports = marketplaceReports(opts.dataDir);
+      const files = [...stores, ...reports];
       const pending = await notYetUploaded(platform, opts.dataDir, files);
       if (pending.length > 0) {
         out(
-          `Uploading ${pending.length}${pending.length < files.length ? ` of ${files.length}` : ''} store files ` +
+          `Uploading ${pending.length}${pending.length < files.length ? ` of ${files.length}` : ''} ` +
+            `${reports.length > 0 ? 'files (store files and marketplace reports)' : 'store files'} ` +
             `from ${show(opts.dataDir)} through POST /uploads…`,
         );
       }

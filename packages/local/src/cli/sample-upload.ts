@@ -23,13 +23,38 @@ export function storeFiles(dataDir: string): string[] {
     });
 }
 
+const REPORT_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.csv$/;
+
+/**
+ * The marketplace order reports of a folder, `marketplace/<channel>/<name>.csv` (paths relative to it), sorted: they
+ * are uploaded as `{filename, channel}` and land as `uploads/marketplace/<channel>/<name>.csv`.
+ */
+export function marketplaceReports(dataDir: string): string[] {
+  const root = join(dataDir, 'marketplace');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(join(root, d.name))
+        .filter((f) => REPORT_FILE.test(f))
+        .map((f) => `marketplace/${d.name}/${f}`),
+    )
+    .sort();
+}
+
+/** The `POST /uploads` body of a file of the sample folder (a store file, or `marketplace/<channel>/<name>.csv`). */
+export function uploadRequest(file: string): { filename: string; channel?: string } {
+  const m = /^marketplace\/([^/]+)\/([^/]+)$/.exec(file);
+  return m ? { filename: m[2] as string, channel: m[1] as string } : { filename: file };
+}
+
 /** The store ids the given store file names name, sorted, each once. */
 export function storeIdsOf(files: readonly string[]): string[] {
   return [...new Set(files.map((f) => (STORE_FILE.exec(f) as RegExpExecArray)[1] as string))].sort();
 }
 
 /**
- * Uploads each store file the way a store does: `POST /uploads {filename}` to the API for a presigned URL, then a PUT
+ * Uploads each file the way a store does: `POST /uploads {filename}` (with `channel` for a marketplace report) to the API for a presigned URL, then a PUT
  * of the file to that URL with the headers the API returned. At most `concurrency` files at a time.
  */
 export async function uploadStoreFiles(
@@ -64,7 +89,7 @@ async function uploadOne(apiBase: string, path: string, file: string, apiKey?: s
     const answer = await fetch(`${apiBase}/uploads`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
-      body: JSON.stringify({ filename: file }),
+      body: JSON.stringify(uploadRequest(file)),
     });
     const body = (await answer.json().catch(() => ({}))) as {
       uploadUrl?: string;

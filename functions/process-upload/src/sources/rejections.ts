@@ -1,0 +1,40 @@
+import { putObject } from '@tillflow/aws';
+import { type RejectionLog, type RejectionReport, rejectionReport } from '@tillflow/core';
+
+/**
+ * A CSV upload's rejection report has the store file's shape (RejectionReport, packages/core/src/store-file.ts): the
+ * same counts by field and rule, the same cap on the lines shown in full, the same object metadata, so that the API,
+ * the dashboard and an operator read a rejected CSV line exactly as a rejected JSON line.
+ */
+
+/** A CSV record as the rejection report shows it: each value under its (trimmed) header, extra values numbered. */
+export function recordObject(header: readonly string[], fields: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  fields.forEach((value, i) => {
+    const name = header[i]?.replace(/^\uFEFF/, '').trim() || `(column ${i + 1})`;
+    out[name] = value;
+  });
+  return out;
+}
+
+/**
+ * Writes a rejection report, indented (a person reads it to correct the export), with the counts as object metadata
+ * (`rejected-lines`, `lines`, `whole-file`) as process.ts writes a store file's, for `GET /files` to read with a HEAD.
+ */
+export function putRejectionReport(bucket: string, key: string, report: RejectionReport): Promise<{ etag: string }> {
+  return putObject(bucket, key, JSON.stringify(report, null, 1), 'application/json', {
+    'rejected-lines': String(report.rejected),
+    lines: String(report.lines),
+    'whole-file': String(report.reason !== undefined),
+  });
+}
+
+/** The report of `log` for the upload `source` of `lines` lines, `accepted` of them taken. */
+export function csvRejectionReport(
+  source: { sourceKey: string; etag: string },
+  counts: { lines: number; accepted: number },
+  log: RejectionLog,
+  reason?: string,
+): RejectionReport {
+  return rejectionReport({ key: source.sourceKey, etag: source.etag }, counts, log, reason);
+}
