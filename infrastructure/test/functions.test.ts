@@ -103,7 +103,6 @@ describe('the function map and functions/', () => {
       'get-report': ['CORS_ALLOWED_ORIGINS'],
       'get-health': ['CORS_ALLOWED_ORIGINS'],
       'get-marketplace-analytics': ['CORS_ALLOWED_ORIGINS'],
-      'process-upload': ['MAX_UPLOAD_BYTES'],
       'check-all-stores': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'EXPECTED_STORES'],
       'calc-company-metrics': ['EXPECTED_STORES'],
       'notify-failure': ['ALERTS_TOPIC_ARN'],

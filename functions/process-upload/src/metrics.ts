@@ -19,7 +19,10 @@ export function rejectedByField(reasons: readonly ReasonCount[]): Record<string,
  * `LinesRejected`, and `LinesRejectedByReason` per field (dimension `reason`). Emitted by the handler's body, which
  * a duplicate delivery does not run (idempotency), so that a file counts once.
  */
-export function recordUploadMetrics(metrics: Metrics, result: UploadResult): void {
+export function recordUploadMetrics(
+  metrics: Metrics,
+  result: Pick<UploadResult, 'status' | 'accepted' | 'rejected'> & { rejectedByField?: Record<string, number> },
+): void {
   metrics.addMetric(result.status === 'processed' ? 'FilesAccepted' : 'FilesRejected', MetricUnit.Count, 1);
   metrics.addMetric('LinesAccepted', MetricUnit.Count, result.accepted);
   metrics.addMetric('LinesRejected', MetricUnit.Count, result.rejected);

@@ -5,8 +5,9 @@
  * schedule, reconciliation after an interruption), `lifecycle/` (ports, the state folder), `cli/`; `platform.ts`
  * starts and stops them in phases.
  */
-export { storeFiles, type UploadResult, uploadStoreFiles } from './cli/sample-upload';
+
 export { type MailboxMessage, readMailbox } from './cli/mail-command';
+export { storeFiles, type UploadResult, uploadStoreFiles } from './cli/sample-upload';
 export { DEFAULT_EXPECTED_STORES, LOCAL_CREDENTIALS, LOCAL_REPORT_EMAIL, localAdditions } from './env';
 export { StateDirInUseError } from './lifecycle/state-lock';
 export {
