@@ -9,7 +9,10 @@ import { storeSummaries, sumCents } from './analysis-helpers';
 
 const CLI = join(REPO_ROOT, 'packages', 'local', 'src', 'cli', 'cli.ts');
 const DAYS = ['2025-10-27', '2025-10-28', '2025-10-29'];
-const FREE_PORTS = ['--api-port', '0', '--s3-port', '0', '--dynamodb-port', '0', '--sfn-port', '0', '--sns-port', '0'];
+const FREE_PORTS = [
+  ...['--api-port', '0', '--s3-port', '0', '--dynamodb-port', '0', '--sfn-port', '0'],
+  ...['--sns-port', '0', '--ses-port', '0', '--logs-port', '0'],
+];
 const folders: string[] = [];
 
 afterAll(() => {
