@@ -10,7 +10,6 @@ export {
   ApiInsight,
   type ApiResponseSpec,
   type ApiRouteSpec,
-  apiRouteSpec,
   buildSeries,
   CompanyKpis,
   CursorParameter,

@@ -35,7 +35,7 @@ export {
 } from './object-keys';
 export { type OpenApiOptions, openApiDocument } from './openapi';
 export { ReportPath, ReportQuery, ReportResponse } from './report.schema';
-export { API_ROUTE_SPECS, type ApiResponseSpec, type ApiRouteSpec, apiRouteSpec } from './routes';
+export { API_ROUTE_SPECS, type ApiResponseSpec, type ApiRouteSpec } from './routes';
 export {
   buildSeries,
   calendarDays,

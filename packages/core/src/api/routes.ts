@@ -185,10 +185,3 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
     responses: { 200: { description: 'the OpenAPI 3.1 document', schema: OpenApiDocumentShape } },
   },
 ];
-
-/** The spec of one route by its key (`GET /analytics`); throws when the table has no such route. */
-export function apiRouteSpec(routeKey: string): ApiRouteSpec {
-  const spec = API_ROUTE_SPECS.find((r) => `${r.method} ${r.path}` === routeKey);
-  if (!spec) throw new Error(`no API route ${routeKey}`);
-  return spec;
-}
