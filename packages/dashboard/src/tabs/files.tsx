@@ -1,5 +1,5 @@
 import type { FileEntry, FilePrefix, RejectionsResponse } from '@tillflow/core';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiClient, ApiRequestError } from '../api';
 import { AsyncView, Badge, Card, Empty, ErrorView, Loading } from '../components';
 import { bytes, count, dateTime } from '../format';
@@ -395,6 +395,9 @@ function Rejections(props: { fileKey: string; onClose: () => void }) {
     return page;
   }, [props.fileKey]);
   const last = pages.at(-1);
+  const panel = useRef<HTMLDivElement>(null);
+  // The panel opens below the listings: bring it into view, where the click was is far above on a long page.
+  useEffect(() => panel.current?.scrollIntoView({ block: 'start' }), [props.fileKey]);
   const loadMore = async () => {
     if (!last?.next_cursor) return;
     setMore({ loading: true });
@@ -407,76 +410,84 @@ function Rejections(props: { fileKey: string; onClose: () => void }) {
     }
   };
   return (
-    <Card
-      title="Rejected lines"
-      class="rejections"
-      actions={
-        <button type="button" class="secondary" onClick={props.onClose}>
-          Close
-        </button>
-      }
-    >
-      <p class="muted key">{props.fileKey}</p>
-      <AsyncView value={first} what="the reasons" retry={reload}>
-        {(r) => (
-          <div data-testid="rejections">
-            <p>
-              From <code>{r.source_key}</code>: <strong>{count(r.rejected)}</strong> of {count(r.lines)} lines rejected.
-              {r.reason && (
-                <>
-                  {' '}
-                  The whole file was rejected: <strong data-testid="rejection-reason">{r.reason}</strong>
-                </>
+    <div ref={panel}>
+      <Card
+        title="Rejected lines"
+        class="rejections"
+        actions={
+          <button type="button" class="secondary" onClick={props.onClose}>
+            Close
+          </button>
+        }
+      >
+        <p class="muted key">{props.fileKey}</p>
+        <AsyncView value={first} what="the reasons" retry={reload}>
+          {(r) => (
+            <div data-testid="rejections">
+              <p>
+                From <code>{r.source_key}</code>:
+                {r.reason === null || r.lines > 0 ? (
+                  <>
+                    {' '}
+                    <strong>{count(r.rejected)}</strong> of {count(r.lines)} lines rejected.
+                  </>
+                ) : null}
+                {r.reason && (
+                  <>
+                    {' '}
+                    The whole file was rejected: <strong data-testid="rejection-reason">{r.reason}</strong>
+                  </>
+                )}
+              </p>
+              {pages.flatMap((p) => p.records).length === 0 ? (
+                r.reason ? null : (
+                  <Empty>No rejected lines.</Empty>
+                )
+              ) : (
+                <div class="table-wrap">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th class="num">Line</th>
+                        <th>Reasons</th>
+                        <th>Record</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {pages
+                        .flatMap((p) => p.records)
+                        .map((rec) => (
+                          <tr key={rec.line} data-row={String(rec.line)}>
+                            <td class="num">{rec.line}</td>
+                            <td>
+                              <ul class="reasons">
+                                {rec.reasons.map((reason) => (
+                                  <li key={`${reason.field}:${reason.message}`}>
+                                    <code>{reason.field}</code>: {reason.message}
+                                  </li>
+                                ))}
+                              </ul>
+                            </td>
+                            <td>
+                              <code class="record">{JSON.stringify(rec.record)}</code>
+                            </td>
+                          </tr>
+                        ))}
+                    </tbody>
+                  </table>
+                </div>
               )}
-            </p>
-            {pages.flatMap((p) => p.records).length === 0 ? (
-              r.reason ? null : (
-                <Empty>No rejected lines.</Empty>
-              )
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th class="num">Line</th>
-                      <th>Reasons</th>
-                      <th>Record</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {pages
-                      .flatMap((p) => p.records)
-                      .map((rec) => (
-                        <tr key={rec.line} data-row={String(rec.line)}>
-                          <td class="num">{rec.line}</td>
-                          <td>
-                            <ul class="reasons">
-                              {rec.reasons.map((reason) => (
-                                <li key={`${reason.field}:${reason.message}`}>
-                                  <code>{reason.field}</code>: {reason.message}
-                                </li>
-                              ))}
-                            </ul>
-                          </td>
-                          <td>
-                            <code class="record">{JSON.stringify(rec.record)}</code>
-                          </td>
-                        </tr>
-                      ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-            {more.loading && <Loading what="more lines" />}
-            {more.error && <ErrorView error={more.error} retry={loadMore} />}
-            {last?.next_cursor && !more.loading && (
-              <button type="button" class="secondary" onClick={loadMore}>
-                More lines
-              </button>
-            )}
-          </div>
-        )}
-      </AsyncView>
-    </Card>
+              {more.loading && <Loading what="more lines" />}
+              {more.error && <ErrorView error={more.error} retry={loadMore} />}
+              {last?.next_cursor && !more.loading && (
+                <button type="button" class="secondary" onClick={loadMore}>
+                  More lines
+                </button>
+              )}
+            </div>
+          )}
+        </AsyncView>
+      </Card>
+    </div>
   );
 }
