@@ -16,6 +16,8 @@ export default defineConfig({
     },
   ],
   test: {
+    // Each file parses the whole module once (hcl2json, wasm): seconds on a busy shared machine, more than 10.
+    hookTimeout: 60_000,
     server: {
       deps: {
         // Its ESM imports its schema JSON without an import attribute, which Node 20 refuses; Vite's loader does not.

@@ -10,7 +10,7 @@ import type { RecommendationsResult } from './recommendations';
 export function bedrockUsageMetrics(metrics: Metrics): (usage: BedrockUsage) => void {
   return ({ modelId, inputTokens, outputTokens, estimatedCostUsd }) => {
     // A single metric is flushed by its one addMetric: one per figure, each with the model dimension.
-    const emit = (name: string, unit: MetricUnit, value: number): void => {
+    const emit = (name: string, unit: Parameters<Metrics['addMetric']>[1], value: number): void => {
       const single = metrics.singleMetric();
       single.addDimension('model', modelId);
       single.addMetric(name, unit, value);

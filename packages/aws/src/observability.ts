@@ -28,8 +28,6 @@ export const metrics = new Metrics({
 });
 
 export { type Metrics, MetricUnit };
-/** A unit of {@link MetricUnit}: `'Count'`, `'Milliseconds'` … */
-export type MetricUnit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 /**
  * The Powertools Tracer traces only in a Lambda execution environment (`AWS_EXECUTION_ENV` set) and not when
