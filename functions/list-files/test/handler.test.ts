@@ -175,7 +175,11 @@ describe('GET /files/rejections', () => {
   it('gives the reason of a file rejected whole, with no lines', async () => {
     const whole = 'rejected/date=2025-10-02/store=0002/store_0002_2025-10-02.rejected.json';
     const body = await json<RejectionsResponse>(`/files/rejections?key=${encodeURIComponent(whole)}`);
-    expect(body).toMatchObject({ rejected: 0, records: [], reason: expect.stringMatching(/not (valid JSON|a JSON array)/) });
+    expect(body).toMatchObject({
+      rejected: 0,
+      records: [],
+      reason: expect.stringMatching(/not (valid JSON|a JSON array)/),
+    });
   });
 
   it.each([
