@@ -4,6 +4,7 @@ import { type Platform, startTestPlatform, testStoreFile, uploadThroughApi } fro
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateMarketplaceLines, serializeMarketplaceReport } from '../../../scripts/marketplace-data';
 
 /**
  * Every route's real answers, good and bad, validated against the OpenAPI document the API serves: the document is
@@ -36,6 +37,13 @@ beforeAll(async () => {
   await platform
     .s3Client()
     .send(new PutObjectCommand({ Bucket: platform.bucket, Key: 'quicksight/manual.json', Body: '{}' }));
+  // A marketplace report, for GET /analytics/marketplace.
+  const report = serializeMarketplaceReport(
+    generateMarketplaceLines({ orders: 40, start: DATE, days: 3, seed: 1, badLines: 1 }),
+  );
+  await platform
+    .s3Client()
+    .send(new PutObjectCommand({ Bucket: platform.bucket, Key: 'uploads/marketplace/amazon/t.csv', Body: report }));
   await platform.waitForIdle();
   document = (await (await fetch(`${api}/openapi.json`)).json()) as Json;
 }, 240_000);
@@ -98,6 +106,9 @@ const EXCHANGES: Exchange[] = [
   { route: 'GET /reports/{date}', path: `/reports/${DATE}?format=html`, status: 200 },
   { route: 'GET /reports/{date}', path: '/reports/2025-11-01', status: 404 },
   { route: 'GET /reports/{date}', path: '/reports/2025-02-30', status: 400 },
+  { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=amazon/t', status: 200 },
+  { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=amazon/none', status: 404 },
+  { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=t', status: 400 },
   { route: 'GET /health', path: '/health', status: 200 },
   { route: 'GET /openapi.json', path: '/openapi.json', status: 200 },
 ];

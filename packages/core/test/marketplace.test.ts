@@ -135,7 +135,7 @@ describe('toMarketplaceRow', () => {
     const cancelled = toMarketplaceRow(record({ Status: 'Cancelled', Amount: '', currency: '', Qty: '0' }), columns);
     expect(cancelled).toMatchObject({ status_class: 'cancelled', amount_cents: null, currency: null, quantity: 0 });
     expect(toMarketplaceRow(record({ Amount: '', currency: '' }), columns)).toEqual([
-      { field: 'Amount', message: 'is required for an order with status Shipped' },
+      { field: 'Amount', rule: 'required', message: 'is required for an order with status Shipped' },
     ]);
   });
 
@@ -153,13 +153,13 @@ describe('toMarketplaceRow', () => {
       columns,
     );
     expect(reasons).toEqual([
-      { field: 'SKU', message: 'is required' },
-      { field: 'Date', message: '"13-01-22" is not a calendar date MM-DD-YY' },
-      { field: 'Fulfilment', message: 'must be Amazon or Merchant' },
-      { field: 'Qty', message: '"1.5" is not a whole number ≥ 0' },
-      { field: 'B2B', message: 'must be True or False' },
-      { field: 'Amount', message: '"1.234" is not an amount ≥ 0 with at most two decimals' },
-      { field: 'currency', message: 'must be a three-letter code (e.g. INR) when Amount is given' },
+      { field: 'SKU', rule: 'required', message: 'is required' },
+      { field: 'Date', rule: 'timestamp', message: '"13-01-22" is not a calendar date MM-DD-YY' },
+      { field: 'Fulfilment', rule: 'enum', message: 'must be Amazon or Merchant' },
+      { field: 'Qty', rule: 'type', message: '"1.5" is not a whole number ≥ 0' },
+      { field: 'B2B', rule: 'enum', message: 'must be True or False' },
+      { field: 'Amount', rule: 'two_decimals', message: '"1.234" is not an amount ≥ 0 with at most two decimals' },
+      { field: 'currency', rule: 'type', message: 'must be a three-letter code (e.g. INR) when Amount is given' },
     ]);
   });
 });
@@ -169,10 +169,14 @@ describe('MarketplaceValidator', () => {
     const v = new MarketplaceValidator();
     expect(Array.isArray(v.check(record(), columns, 1))).toBe(false);
     expect(v.check(record({ 'Order ID': '171-1-1', currency: 'USD' }), columns, 2)).toEqual([
-      { field: 'currency', message: "USD is not the report's currency INR" },
+      { field: 'currency', rule: 'invalid', message: "USD is not the report's currency INR" },
     ]);
     expect(v.check(record({ Qty: '2' }), columns, 3)).toEqual([
-      { field: '(record)', message: 'repeats line 1 (Order ID 405-8078784-5731545, SKU SET389-KR-NP-S)' },
+      {
+        field: '(record)',
+        rule: 'invalid',
+        message: 'repeats line 1 (Order ID 405-8078784-5731545, SKU SET389-KR-NP-S)',
+      },
     ]);
     // Another SKU of the same order is another line of it.
     expect(Array.isArray(v.check(record({ SKU: 'SET389-KR-NP-M' }), columns, 4))).toBe(false);

@@ -50,8 +50,11 @@ export type RejectionsQuery = Static<typeof RejectionsQuery>;
 /** A rejected line: its 1-based position in the file, the record as it came, and every reason. */
 export const RejectedRecord = Type.Object({
   line: Type.Integer({ minimum: 1 }),
-  record: Type.Unknown(),
-  reasons: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+  /** The record as it came, when it could be parsed (a CSV record: each value under its header). */
+  record: Type.Optional(Type.Unknown()),
+  /** The first bytes of a line that could not be parsed, as text. */
+  excerpt: Type.Optional(Type.String()),
+  reasons: Type.Array(Type.Object({ field: Type.String(), rule: Type.String(), message: Type.String() })),
 });
 export type RejectedRecord = Static<typeof RejectedRecord>;
 
