@@ -4,12 +4,15 @@
  */
 export * from './analysis-files';
 export * from './analysis-items';
+export * from './analytics-jobs';
+export * from './athena';
 export * from './clients';
 export * from './config';
 export * from './errors';
 export * from './handler';
 export * from './http';
 export * from './idempotency';
+export * from './lake';
 export * from './observability';
 export * from './publications';
 export * from './s3';
