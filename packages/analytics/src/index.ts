@@ -16,6 +16,22 @@ export { ATHENA, type Dialect, DUCKDB } from './dialect';
 export { type DuckDbEngineOptions, duckDbEngine, SALES_TABLE_DDL } from './duckdb-engine';
 export type { AnalyticsEngine, QueryResult, ResultRow, ResultValue, RunInput } from './engine';
 export {
+  completeJob,
+  failJob,
+  INLINE_ROWS,
+  JOB_ID_RE,
+  JOB_RETENTION_SECONDS,
+  type JobOutcome,
+  type JobView,
+  newJob,
+  type QueryOutcome,
+  queryOrQueue,
+  runJob,
+  startQueued,
+  submitJob,
+  viewJob,
+} from './jobs';
+export {
   ALL_CUSTOMERS,
   type ColumnKind,
   INTEGRITY_CHECKS,
