@@ -1,15 +1,7 @@
 import { defineHttpHandler, Env, jsonBody, presignPut } from '@tillflow/aws';
-import { parseStoreFileName, uploadKey, ValidationError } from '@tillflow/core';
+import { parseStoreFileName, type UploadUrlResponse, uploadKey, ValidationError } from '@tillflow/core';
 
 const CONTENT_TYPE = 'application/json';
-
-/** The answer to `POST /uploads`: the client PUTs the file to `uploadUrl` with `headers`. */
-export interface UploadUrlResponse {
-  uploadUrl: string;
-  key: string;
-  expiresIn: number;
-  headers: Record<string, string>;
-}
 
 /**
  * `POST /uploads` with `{"filename": "store_0001_2025-10-29.json"}`: a presigned PUT for exactly that store file's key

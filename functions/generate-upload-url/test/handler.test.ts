@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { UploadUrlResponse } from '@tillflow/core';
 import { type Platform, startTestPlatform } from '@tillflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UploadUrlResponse } from '../src/handler';
 
 let platform: Platform;
 

@@ -76,6 +76,19 @@ export const Env = {
   }),
   /** `statistical` (default) or `bedrock`. */
   INSIGHTS_PROVIDER: Type.Union([Type.Literal('statistical'), Type.Literal('bedrock')], { default: 'statistical' }),
+  /**
+   * Browser origins the API answers with CORS headers, comma-separated (`https://dash.example.com`, or `*`); unset or
+   * empty: none. In AWS, API Gateway's CORS configuration (the same `cors_origins` variable) answers first.
+   */
+  CORS_ALLOWED_ORIGINS: Type.Optional(
+    Type.Array(Type.String({ pattern: '^(\\*|https?://[^/]+)$' }), {
+      parse: (text: string) =>
+        text
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+    }),
+  ),
   /** The Bedrock model of the `bedrock` provider; the provider's default when unset. */
   BEDROCK_MODEL_ID: Type.Optional(Type.String({ minLength: 1 })),
 } as const;

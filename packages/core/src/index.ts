@@ -1,6 +1,53 @@
 /**
  * @tillflow/core: the domain. Schemas, metric maths, key builders, dates. Pure: no AWS SDK, no I/O.
  */
+
+export {
+  AnalyticsQuery,
+  AnalyticsResponse,
+  API_ROUTE_SPECS,
+  ApiError,
+  ApiInsight,
+  type ApiResponseSpec,
+  type ApiRouteSpec,
+  apiRouteSpec,
+  CompanyKpis,
+  CursorParameter,
+  DateEntry,
+  DateParameter,
+  DatesResponse,
+  DayStatusView,
+  DependencyCheck,
+  DownloadQuery,
+  DownloadUrlResponse,
+  FileEntry,
+  FilePrefix,
+  FilesQuery,
+  FilesResponse,
+  HealthResponse,
+  InsightSeverity,
+  LimitParameter,
+  type OpenApiOptions,
+  openApiDocument,
+  ProductTrend,
+  RejectedRecord,
+  RejectionsQuery,
+  RejectionsResponse,
+  ReportPath,
+  ReportQuery,
+  ReportResponse,
+  StoreEntry,
+  StoreFigures,
+  StoreParameter,
+  StoresResponse,
+  TrendPoint,
+  TrendSeries,
+  TrendsQuery,
+  TrendsResponse,
+  UploadRequest,
+  UploadUrlResponse,
+  WeekOverWeek,
+} from './api/index';
 export * from './canonical-row.schema';
 export * from './company-metrics';
 export * from './company-metrics.schema';

@@ -89,6 +89,10 @@ export interface PlatformOptions {
   verbose?: boolean;
   /** A folder of static files (the dashboard) served by the API for GETs that match no route. */
   staticDir?: string;
+  /** The API key every route but `GET /health` then needs in `x-api-key` (`TILLFLOW_API_KEY`); none by default. */
+  apiKey?: string;
+  /** Browser origins the API answers with CORS headers (default: Terraform's `cors_origins` default, none). */
+  corsOrigins?: readonly string[];
   /** Function timeouts in seconds, over Terraform's (tests). */
   functionTimeoutsSeconds?: Record<string, number>;
   /** Function memory sizes in MB, over Terraform's (tests). */
@@ -163,6 +167,8 @@ interface Parts {
   storage?: Storage;
   servers: Partial<Record<keyof Ports, RunningServer>>;
   runtime?: LambdaRuntime;
+  /** The API's CORS origins, settled with the functions' variables (`CORS_ALLOWED_ORIGINS`). */
+  corsOrigins?: readonly string[];
   sfn?: StepFunctions;
   scheduler?: Scheduler;
   clients: { destroy(): void }[];
@@ -327,6 +333,8 @@ async function startServers(
           routes: options.routes ?? API_ROUTES,
           runtime: parts.runtime,
           ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+          corsOrigins: parts.corsOrigins ?? [],
           onFunctionError: (fn, error) =>
             parts.log(`tillflow: ${fn} failed on an API request: ${error.name}: ${error.message}`),
         });
@@ -345,6 +353,13 @@ async function startServers(
     serve('logs', logsApiListener(parts.logStore)),
   ]);
   for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+/** The API's CORS origins: the option, else Terraform's `cors_origins` default. */
+function corsOriginsOf(options: PlatformOptions, terraform: TerraformSettings): readonly string[] {
+  if (options.corsOrigins) return options.corsOrigins;
+  const fallback = terraform.defaults.cors_origins;
+  return Array.isArray(fallback) ? fallback.map(String) : [];
 }
 
 function endpointsOf(parts: Parts): Platform['endpoints'] {
@@ -380,7 +395,9 @@ async function loadFunctions(
       timeZone: options.timeZone ?? String(terraform.defaults.daily_analysis_timezone ?? 'UTC'),
       verbose: options.verbose ?? false,
     }),
+    CORS_ALLOWED_ORIGINS: corsOriginsOf(options, terraform).join(','),
   };
+  parts.corsOrigins = corsOriginsOf(options, terraform);
   const additions = { ...localAdditions(endpoints), ...options.env };
   const functions = resolveFunctions({
     functionsDir,

@@ -36,6 +36,7 @@ beforeAll(async () => {
     functionTimeoutsSeconds: { slow: 1 },
     expectedStores: ['0001', '0002'],
     staticDir: join(fixtures, 'static'),
+    corsOrigins: ['http://localhost:5173'],
     // A schedule whose function has no handler is skipped, as Terraform would not have it either.
     schedules: [
       { functionName: 'echo', expression: 'cron(0 2 * * ? *)' },
@@ -247,13 +248,13 @@ describe('HTTP API', () => {
   it('turns a request into a payload 2.0 event and the result into the response', async () => {
     const res = await fetch(`${platform.endpoints.api}/things/a%20b?x=1&x=2&y=z`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: 'c1=v1; c2=v2' },
+      headers: { 'content-type': 'application/json', cookie: 'c1=v1; c2=v2', origin: 'http://localhost:5173' },
       body: '{"hello":"world"}',
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-route')).toBe('POST /things/{id}');
     expect(res.headers.get('set-cookie')).toBe('session=abc; Path=/');
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(await res.json()).toMatchObject({
       version: '2.0',
       routeKey: 'POST /things/{id}',
@@ -285,11 +286,18 @@ describe('HTTP API', () => {
     });
   });
 
-  it('answers CORS preflights and 404s unknown routes with the error shape', async () => {
+  it('answers CORS preflights of the configured origins only, and 404s unknown routes with the error shape', async () => {
     const cors = await preflight(`${platform.endpoints.api}/things/1`, 'POST');
     expect(cors.status).toBe(204);
+    expect(cors.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(cors.headers.get('access-control-allow-methods')).toContain('POST');
     expect(cors.headers.get('access-control-allow-headers')).toBe('content-type');
+    const other = await fetch(`${platform.endpoints.api}/things/1`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('access-control-allow-methods')).toBeNull();
     const missing = await fetch(`${platform.endpoints.api}/nowhere`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for GET /nowhere' } });

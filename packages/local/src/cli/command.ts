@@ -26,6 +26,10 @@ interface CommandOptions {
   help: boolean;
   fromSource: boolean;
   concurrency?: number;
+  /** `TILLFLOW_API_KEY`: the key the API then needs in `x-api-key`. */
+  apiKey?: string;
+  /** `TILLFLOW_CORS_ORIGINS`: browser origins the API answers with CORS headers. */
+  corsOrigins?: string[];
   functionsDir?: string;
   stateMachinesDir?: string;
 }
@@ -70,6 +74,8 @@ Options (environment variable in brackets):
   --help                  this text
 
 Ports 0 pick free ports. Delete the state folder to start afresh.
+TILLFLOW_API_KEY=K makes every API route but GET /health need the header x-api-key: K.
+TILLFLOW_CORS_ORIGINS=http://localhost:5173,... lets those browser origins call the API (default: none, as Terraform).
 
   tillflow logs <function> [--follow] [--since 10m]   a function's logs from a running platform (logs --help)
   tillflow lake [--date D] [--store S] [--sql QUERY]   the lake's Parquet files; a DuckDB query over them (lake --help)`;
@@ -142,6 +148,15 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)) {
     throw new UsageError(`--concurrency takes a whole number from 1 to 1000, got "${concurrencyText}"`);
   }
+  const apiKey = env.TILLFLOW_API_KEY;
+  const corsText = env.TILLFLOW_CORS_ORIGINS;
+  const corsOrigins = corsText
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const badOrigin = corsOrigins?.find((o) => o !== '*' && !/^https?:\/\/[^/]+$/.test(o));
+  if (badOrigin !== undefined)
+    throw new UsageError(`TILLFLOW_CORS_ORIGINS takes scheme://host[:port] origins or *, got "${badOrigin}"`);
   const functionsDir = values['functions-dir'] as string | undefined;
   const stateMachinesDir = values['state-machines-dir'] as string | undefined;
   return {
@@ -163,6 +178,8 @@ function parseCommandLine(argv: string[], env: Record<string, string | undefined
     help: values.help === true,
     fromSource: values['from-source'] === true,
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(corsOrigins ? { corsOrigins } : {}),
     ...(functionsDir ? { functionsDir: resolve(functionsDir) } : {}),
     ...(stateMachinesDir ? { stateMachinesDir: resolve(stateMachinesDir) } : {}),
   };
@@ -224,6 +241,8 @@ export async function runCommand(
     },
     ...(opts.fromSource ? { fromSource: true } : {}),
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+    ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
     ...(opts.functionsDir ? { functionsDir: opts.functionsDir } : {}),
     ...(opts.stateMachinesDir ? { stateMachinesDir: opts.stateMachinesDir } : {}),
   };
@@ -270,6 +289,7 @@ export async function runCommand(
         (async () => {
           uploads = await uploadStoreFiles(e.api, opts.dataDir, {
             files: pending,
+            ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
             onUploaded: (_result, done, total) => {
               if (tty) process.stdout.write(`\r  uploaded ${done}/${total}${done === total ? '\n' : ''}`);
             },

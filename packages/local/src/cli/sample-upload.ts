@@ -38,6 +38,8 @@ export async function uploadStoreFiles(
   options: {
     concurrency?: number;
     files?: string[];
+    /** The API key (`TILLFLOW_API_KEY`), sent as `x-api-key`. */
+    apiKey?: string;
     onUploaded?: (result: UploadResult, done: number, total: number) => void;
   } = {},
 ): Promise<UploadResult[]> {
@@ -49,7 +51,7 @@ export async function uploadStoreFiles(
     while (next < files.length) {
       const i = next++;
       const file = files[i] as string;
-      results[i] = await uploadOne(apiBase, join(dataDir, file), file);
+      results[i] = await uploadOne(apiBase, join(dataDir, file), file, options.apiKey);
       options.onUploaded?.(results[i] as UploadResult, ++done, files.length);
     }
   };
@@ -57,11 +59,11 @@ export async function uploadStoreFiles(
   return results;
 }
 
-async function uploadOne(apiBase: string, path: string, file: string): Promise<UploadResult> {
+async function uploadOne(apiBase: string, path: string, file: string, apiKey?: string): Promise<UploadResult> {
   try {
     const answer = await fetch(`${apiBase}/uploads`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
       body: JSON.stringify({ filename: file }),
     });
     const body = (await answer.json().catch(() => ({}))) as {

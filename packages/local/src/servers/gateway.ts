@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
@@ -10,11 +10,30 @@ import { BodyTooLargeError, readBody, send } from './http';
 /** API Gateway refuses request bodies above 10 MB. */
 const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
+/** What a preflight of an allowed origin is told, as API Gateway's `cors_configuration` (infrastructure/api.tf). */
+const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
   'access-control-max-age': '3600',
 };
+
+/** Routes open without the API key, as they are without a JWT in AWS (`authorization_type` in api.tf). */
+const OPEN_ROUTES = new Set(['GET /health']);
+
+/**
+ * `Access-Control-Allow-Origin` for a request's `Origin`: the origin itself when it is allowed, `*` when every origin
+ * is (`*` in the list), nothing otherwise, as API Gateway answers for its `allow_origins`.
+ */
+export function corsHeaders(allowed: readonly string[], origin: string | undefined): Record<string, string> {
+  if (allowed.includes('*')) return { 'access-control-allow-origin': '*' };
+  if (origin && allowed.includes(origin)) return { 'access-control-allow-origin': origin, vary: 'origin' };
+  return {};
+}
+
+/** Compares an API key without leaking its length or content through timing (both sides hashed first). */
+function sameKey(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
 
 /** A route of the table, ready to match. */
 export interface CompiledRoute {
@@ -200,6 +219,13 @@ export interface GatewayOptions {
   staticDir?: string;
   /** Told of each request that failed inside the function (never the event). */
   onFunctionError?: (functionName: string, error: Error) => void;
+  /** Browser origins answered with CORS headers (`*` for any); none when empty, as Terraform's `cors_origins`. */
+  corsOrigins?: readonly string[];
+  /**
+   * When set, every route but `GET /health` needs this key in the `x-api-key` header (the local stand-in for the
+   * JWT authorizer, `TILLFLOW_API_KEY`); a request without it is a 401. Static files (the dashboard) stay open.
+   */
+  apiKey?: string;
 }
 
 /**
@@ -208,13 +234,19 @@ export interface GatewayOptions {
  */
 export function gatewayListener(options: GatewayOptions): RequestListener {
   const routes = compileRoutes(options.routes);
+  const origins = options.corsOrigins ?? [];
   return async (req, res) => {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] as string;
+    const cors = corsHeaders(origins, req.headers.origin);
     if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      const allowed = Object.keys(cors).length > 0;
       res.writeHead(204, {
-        ...CORS_HEADERS,
-        'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type'),
+        ...cors,
+        ...(allowed ? PREFLIGHT_HEADERS : {}),
+        ...(allowed
+          ? { 'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type') }
+          : {}),
       });
       res.end();
       return;
@@ -227,15 +259,23 @@ export function gatewayListener(options: GatewayOptions): RequestListener {
         serveStatic(options.staticDir, path, req, res)
       )
         return;
-      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route for ${method} ${path}` } });
+      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route for ${method} ${path}` } }, cors);
       return;
+    }
+    if (options.apiKey && !OPEN_ROUTES.has(match.route.routeKey)) {
+      const given = req.headers['x-api-key'];
+      if (typeof given !== 'string' || !sameKey(given, options.apiKey)) {
+        const message = given === undefined ? 'this API needs the x-api-key header' : 'the API key is not valid';
+        sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message } }, cors);
+        return;
+      }
     }
     let body: Buffer;
     try {
       body = await readBody(req, BODY_LIMIT_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: error.message } });
+        sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: error.message } }, cors);
         return;
       }
       throw error;
@@ -247,19 +287,31 @@ export function gatewayListener(options: GatewayOptions): RequestListener {
         toApiGatewayEvent(req, body, match, requestId),
       );
       const response = toHttpResponse(result);
-      send(res, response.status, { ...CORS_HEADERS, 'apigw-requestid': requestId, ...response.headers }, response.body);
+      // API Gateway's CORS configuration answers over the function's own headers.
+      const headers = { ...withoutCors(response.headers), ...cors, 'apigw-requestid': requestId };
+      send(res, response.status, headers, response.body);
     } catch (error) {
       options.onFunctionError?.(match.route.functionName, error as Error);
-      sendJson(res, 500, { error: { code: 'INTERNAL_ERROR', message: 'Internal Server Error' } }, requestId);
+      sendJson(res, 500, { error: { code: 'INTERNAL_ERROR', message: 'Internal Server Error' } }, cors, requestId);
     }
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, requestId = randomUUID()): void {
+function withoutCors(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('access-control-')));
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  cors: Record<string, string>,
+  requestId = randomUUID(),
+): void {
   send(
     res,
     status,
-    { ...CORS_HEADERS, 'content-type': 'application/json', 'apigw-requestid': requestId },
+    { ...cors, 'content-type': 'application/json', 'apigw-requestid': requestId },
     JSON.stringify(body),
   );
 }
