@@ -7,8 +7,8 @@ import {
   putAnalyticsResult,
   putCachedResult,
 } from '@tillflow/aws';
+import type { AnalyticsRequest } from '@tillflow/core';
 import type { AnalyticsEngine, QueryResult } from './engine';
-import type { AnalyticsRequest } from './operations.schema';
 import { buildQuery } from './query';
 import { canonicalRequest } from './validate';
 

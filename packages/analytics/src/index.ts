@@ -1,9 +1,9 @@
 /**
  * @tillflow/analytics: the fixed, parameterised analytics operations over the Parquet lake, their SQL in the DuckDB
- * and Athena dialects, and the engines that run them (docs/architecture.md, "Analytics jobs").
+ * and Athena dialects, validation, the result cache and the jobs (docs/architecture.md, "Analytics jobs"). The engines
+ * are `@tillflow/analytics/engines`: DuckDB is a native module, which only the functions that compute carry.
  */
 
-export { athenaEngine } from './athena-engine';
 export {
   type Computed,
   type ComputeSettings,
@@ -12,8 +12,8 @@ export {
   requestHash,
   type StoredResult,
 } from './compute';
+export { AnalyticsEnv } from './config';
 export { ATHENA, type Dialect, DUCKDB } from './dialect';
-export { type DuckDbEngineOptions, duckDbEngine, SALES_TABLE_DDL } from './duckdb-engine';
 export type { AnalyticsEngine, QueryResult, ResultRow, ResultValue, RunInput } from './engine';
 export {
   completeJob,
@@ -40,18 +40,7 @@ export {
   type ResultColumn,
   segmentLabels,
 } from './operations';
-export {
-  type AnalyticsRequest,
-  AnalyticsRequestBody,
-  DEFAULT_EXCLUDED_STATUSES,
-  MAX_RANGE_DAYS,
-  OPERATION_NAMES,
-  OPERATION_PARAMETERS,
-  type OperationName,
-  type OperationParameters,
-} from './operations.schema';
 export { buildQuery } from './query';
-export { AnalyticsEnv, selectEngine } from './select-engine';
 export { Binder, type BoundSql, type SqlValue } from './sql';
 export { canonicalRequest, isOperationName, parametersFromQuery, validateRequest } from './validate';
 export { toResultRows, toResultValue } from './values';

@@ -10,10 +10,10 @@ import {
   startExecution,
   updateAnalyticsJob,
 } from '@tillflow/aws';
+import type { AnalyticsRequest } from '@tillflow/core';
 import { ValidationError } from '@tillflow/core';
 import { type Computed, type ComputeSettings, computeResult, type StoredResult } from './compute';
 import type { QueryResult } from './engine';
-import type { AnalyticsRequest } from './operations.schema';
 import { validateRequest } from './validate';
 
 /** Results of at most this many rows are answered inline; larger ones as a presigned link to `jobs/<id>/`. */

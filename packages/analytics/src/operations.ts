@@ -1,5 +1,5 @@
+import type { OperationName, OperationParameters } from '@tillflow/core';
 import type { Dialect } from './dialect';
-import type { OperationName, OperationParameters } from './operations.schema';
 import { Binder, type BoundSql } from './sql';
 
 /** How a result column's values are typed in JSON: engines return 64-bit integers and decimals as they like. */

@@ -1,6 +1,6 @@
+import type { AnalyticsRequest } from '@tillflow/core';
 import type { Dialect } from './dialect';
 import { OPERATIONS, type ResultColumn } from './operations';
-import type { AnalyticsRequest } from './operations.schema';
 import type { BoundSql } from './sql';
 
 /** A validated request's statement in one dialect, with the columns of its result. */

@@ -1,17 +1,8 @@
 import { getObject } from '@tillflow/aws';
 import { ConfigError } from '@tillflow/core';
-import * as Type from 'typebox/type';
 import { athenaEngine } from './athena-engine';
 import { duckDbEngine } from './duckdb-engine';
 import type { AnalyticsEngine } from './engine';
-
-/** The configuration the engines read (Terraform: `var.analytics_engine`, the workgroup and database of analytics.tf). */
-export const AnalyticsEnv = {
-  /** `duckdb` (default: embedded, in the function) or `athena`. */
-  ANALYTICS_ENGINE: Type.Union([Type.Literal('duckdb'), Type.Literal('athena')], { default: 'duckdb' }),
-  ATHENA_WORKGROUP: Type.Optional(Type.String({ minLength: 1 })),
-  ATHENA_DATABASE: Type.Optional(Type.String({ pattern: '^[a-z0-9_]{1,255}$' })),
-} as const;
 
 /** The engine the configuration names; Athena needs its workgroup and database (a ConfigError names the missing one). */
 export function selectEngine(config: {

@@ -1,14 +1,16 @@
-import { addDays, isCalendarDate, ValidationError } from '@tillflow/core';
-import type { TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import {
   type AnalyticsRequest,
+  addDays,
+  isCalendarDate,
   MAX_RANGE_DAYS,
   OPERATION_NAMES,
   OPERATION_PARAMETERS,
   type OperationName,
-} from './operations.schema';
+  ValidationError,
+} from '@tillflow/core';
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { Value } from 'typebox/value';
 
 const CHECKERS = Object.fromEntries(
   OPERATION_NAMES.map((name) => [name, Compile(OPERATION_PARAMETERS[name] as TSchema)]),

@@ -1,19 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parquetWasm, rowsToArrowTable, rowsToParquet } from '@tillflow/columnar';
-import { type CanonicalRow, processedKey } from '@tillflow/core';
+import { type AnalyticsRequest, type CanonicalRow, DEFAULT_EXCLUDED_STATUSES, processedKey } from '@tillflow/core';
 import { type Platform, startTestPlatform } from '@tillflow/local';
 import { Bool, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AnalyticsRequest,
-  type ComputeSettings,
-  computeResult,
-  DEFAULT_EXCLUDED_STATUSES,
-  type ResultRow,
-  segmentLabels,
-  selectEngine,
-  validateRequest,
-} from '../src/index';
+import { selectEngine } from '../src/engines';
+import { type ComputeSettings, computeResult, type ResultRow, segmentLabels, validateRequest } from '../src/index';
 import * as expected from './expected';
 import { datesBetween, type MarketplaceRow, marketplaceRows, storeRows } from './lake-fixture';
 

@@ -1,14 +1,6 @@
-import { ValidationError } from '@tillflow/core';
+import { OPERATION_NAMES, ValidationError } from '@tillflow/core';
 import { describe, expect, it } from 'vitest';
-import {
-  ATHENA,
-  buildQuery,
-  canonicalRequest,
-  DUCKDB,
-  OPERATION_NAMES,
-  parametersFromQuery,
-  validateRequest,
-} from '../src/index';
+import { ATHENA, buildQuery, canonicalRequest, DUCKDB, parametersFromQuery, validateRequest } from '../src/index';
 
 const RANGE = { from: '2025-10-01', to: '2025-10-31' };
 const placeholders = (sql: string) => (sql.match(/\?/g) ?? []).length;

@@ -1,3 +1,3 @@
 export * from './bundle';
-export * from './zip';
 export * from './native';
+export * from './zip';

@@ -4,4 +4,7 @@
  */
 export const API_ROUTES: Readonly<Record<string, string>> = {
   'POST /uploads': 'generate-upload-url',
+  'POST /analytics/jobs': 'start-analytics-job',
+  'GET /analytics/jobs/{id}': 'get-analytics-job',
+  'GET /analytics/query': 'query-analytics',
 };

@@ -1,6 +1,6 @@
-import { STORE_ID_RE } from '@tillflow/core';
 import type { Static } from 'typebox';
 import * as Type from 'typebox/type';
+import { STORE_ID_RE } from './keys';
 
 /** The longest range an operation takes: a year (a leap year's 366 days), what one job function reads comfortably. */
 export const MAX_RANGE_DAYS = 366;
@@ -138,12 +138,3 @@ export type OperationParameters<N extends OperationName> = Static<(typeof OPERAT
 export type AnalyticsRequest = {
   [N in OperationName]: { operation: N; parameters: OperationParameters<N> };
 }[OperationName];
-
-/** What a job or query is asked for before validation (`POST /analytics/jobs` body). */
-export const AnalyticsRequestBody = Type.Object(
-  {
-    operation: Type.Enum(Object.keys(OPERATION_PARAMETERS)),
-    parameters: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
-  },
-  { additionalProperties: false },
-);
