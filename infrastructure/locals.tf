@@ -390,38 +390,38 @@ locals {
   }
 
   # The statements both analytics functions that compute a result need (run-analytics-job, and query-analytics for
-  # the synchronous query).
-  analytics_compute_statements = [
-    {
+  # the synchronous query); those of Athena only when it is the engine.
+  analytics_statements = {
+    list_lake = {
       # The partitions of a range are listed (their ETags make the lake version of the cache key).
       sid        = "ListLake"
       actions    = ["s3:ListBucket"]
       resources  = [local.bucket_arn]
       conditions = [{ test = "StringLike", variable = "s3:prefix", values = ["processed/sales/*"] }]
-    },
-    {
+    }
+    read_lake = {
       sid       = "ReadLake"
       actions   = ["s3:GetObject"]
       resources = ["${local.bucket_arn}/processed/sales/*"]
-    },
-    {
+    }
+    write_results = {
       sid       = "WriteResults"
       actions   = ["s3:PutObject", "s3:GetObject"]
       resources = ["${local.bucket_arn}/jobs/*"]
-    },
-    {
+    }
+    jobs_and_cache = {
       # JOB#<id> / JOB records and CACHE#<hash> / RESULT entries.
       sid       = "JobsAndCache"
       actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       resources = [local.sales_table_arn]
-    },
-    {
+    }
+    athena_queries = {
       sid       = "AthenaQueries"
       enabled   = local.athena_enabled
       actions   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"]
       resources = [local.athena_workgroup_arn]
-    },
-    {
+    }
+    athena_catalog = {
       sid     = "AthenaCatalog"
       enabled = local.athena_enabled
       actions = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"]
@@ -430,15 +430,26 @@ locals {
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:database/${aws_glue_catalog_database.lake.name}",
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:table/${aws_glue_catalog_database.lake.name}/sales",
       ]
-    },
-    {
-      # Athena reads the lake and writes its results with the caller's permissions.
+    }
+    athena_results = {
+      # Athena writes its results with the caller's permissions.
       sid       = "AthenaResults"
       enabled   = local.athena_enabled
-      actions   = ["s3:GetBucketLocation", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
-      resources = [local.bucket_arn, "${local.bucket_arn}/athena-results/*"]
-    },
-  ]
+      actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+      resources = ["${local.bucket_arn}/athena-results/*"]
+    }
+    athena_bucket = {
+      sid       = "AthenaBucketLocation"
+      enabled   = local.athena_enabled
+      actions   = ["s3:GetBucketLocation"]
+      resources = [local.bucket_arn]
+    }
+    start_analytics_job = {
+      sid       = "StartAnalyticsJob"
+      actions   = ["states:StartExecution"]
+      resources = [local.analytics_job_state_machine_arn]
+    }
+  }
 
   # Phase 4: the analytics jobs (docs/architecture.md, "Analytics jobs"). The two that compute carry DuckDB.
   analytics_job_functions = {
@@ -457,11 +468,7 @@ locals {
           actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
           resources = [local.sales_table_arn]
         },
-        {
-          sid       = "StartAnalyticsJob"
-          actions   = ["states:StartExecution"]
-          resources = [local.analytics_job_state_machine_arn]
-        },
+        local.analytics_statements.start_analytics_job,
       ]
     }
     "run-analytics-job" = {
@@ -476,7 +483,16 @@ locals {
         ANALYTICS_STATE_MACHINE_ARN = local.analytics_job_state_machine_arn
         ANALYTICS_CACHE_TTL_SECONDS = tostring(var.analytics_cache_ttl_seconds)
       }
-      statements = local.analytics_compute_statements
+      statements = [
+        local.analytics_statements.list_lake,
+        local.analytics_statements.read_lake,
+        local.analytics_statements.write_results,
+        local.analytics_statements.jobs_and_cache,
+        local.analytics_statements.athena_queries,
+        local.analytics_statements.athena_catalog,
+        local.analytics_statements.athena_results,
+        local.analytics_statements.athena_bucket,
+      ]
     }
     "fail-analytics-job" = {
       description     = "The analytics-job workflow's Catch: the job FAILED with the error's name and message."
@@ -525,13 +541,17 @@ locals {
         ANALYTICS_CACHE_TTL_SECONDS = tostring(var.analytics_cache_ttl_seconds)
         ANALYTICS_QUERY_BUDGET_MS   = tostring(var.analytics_query_budget_ms)
       }
-      statements = concat(local.analytics_compute_statements, [
-        {
-          sid       = "StartAnalyticsJob"
-          actions   = ["states:StartExecution"]
-          resources = [local.analytics_job_state_machine_arn]
-        },
-      ])
+      statements = [
+        local.analytics_statements.list_lake,
+        local.analytics_statements.read_lake,
+        local.analytics_statements.write_results,
+        local.analytics_statements.jobs_and_cache,
+        local.analytics_statements.athena_queries,
+        local.analytics_statements.athena_catalog,
+        local.analytics_statements.athena_results,
+        local.analytics_statements.athena_bucket,
+        local.analytics_statements.start_analytics_job,
+      ]
     }
   }
 

@@ -43,11 +43,15 @@ describe('the function map and functions/', () => {
     expect(Object.keys(deployed).sort()).toEqual(packages);
   });
 
-  it('merges the analysis functions into local.functions unconditionally, with no name in both halves', () => {
-    expect(module.locals.functions).toBe('${merge(local.upload_functions, local.analysis_functions)}');
+  it('merges the analysis and job functions into local.functions unconditionally, with no name in two parts', () => {
+    expect(module.locals.functions).toBe(
+      '${merge(local.upload_functions, local.analysis_functions, local.analytics_job_functions)}',
+    );
     expect(module.locals).not.toHaveProperty('daily_analysis_packaged');
-    const names = new Set([...Object.keys(maps.upload), ...Object.keys(maps.analysis)]);
-    expect(names.size).toBe(Object.keys(maps.upload).length + Object.keys(maps.analysis).length);
+    const names = new Set([...Object.keys(maps.upload), ...Object.keys(maps.analysis), ...Object.keys(maps.jobs)]);
+    expect(names.size).toBe(
+      Object.keys(maps.upload).length + Object.keys(maps.analysis).length + Object.keys(maps.jobs).length,
+    );
   });
 
   it('names each package @tillflow/fn-<folder> with a package script, so turbo builds dist/functions/<folder>.zip', () => {
@@ -60,7 +64,7 @@ describe('the function map and functions/', () => {
 
   it('gives every entry a description, a workable size and only known workflows', () => {
     const workflows = Object.keys(module.locals.workflows as Body);
-    for (const [name, fn] of Object.entries({ ...maps.upload, ...maps.analysis })) {
+    for (const [name, fn] of Object.entries(maps.deployed)) {
       expect(fn.description.length, name).toBeGreaterThan(10);
       expect(fn.description.length, name).toBeLessThanOrEqual(256);
       expect(fn.memory_mb, name).toBeGreaterThanOrEqual(128);
@@ -88,7 +92,14 @@ describe('the function map and functions/', () => {
       SALES_TABLE: '${aws_dynamodb_table.sales.name}',
       IDEMPOTENCY_TABLE: '${aws_dynamodb_table.idempotency.name}',
     });
-    const all = { ...maps.upload, ...maps.analysis };
+    const all = maps.deployed;
+    const analyticsEngine = [
+      'ANALYTICS_CACHE_TTL_SECONDS',
+      'ANALYTICS_ENGINE',
+      'ANALYTICS_STATE_MACHINE_ARN',
+      'ATHENA_DATABASE',
+      'ATHENA_WORKGROUP',
+    ];
     const own: Record<string, string[]> = {
       'generate-upload-url': ['UPLOAD_URL_EXPIRES_SECONDS'],
       'check-all-stores': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'EXPECTED_STORES'],
@@ -98,6 +109,9 @@ describe('the function map and functions/', () => {
       'generate-report': ['EXPECTED_STORES', 'REPORT_TOPIC_ARN'],
       'publish-notice': ['ALERTS_TOPIC_ARN', 'REPORT_TOPIC_ARN'],
       'trigger-daily-analysis': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'DAILY_ANALYSIS_TIMEZONE', 'EXPECTED_STORES'],
+      'start-analytics-job': ['ANALYTICS_ENGINE', 'ANALYTICS_STATE_MACHINE_ARN'],
+      'run-analytics-job': [...analyticsEngine],
+      'query-analytics': [...analyticsEngine, 'ANALYTICS_QUERY_BUDGET_MS'].sort(),
     };
     for (const [name, fn] of Object.entries(all)) {
       expect(Object.keys(fn.environment).sort(), name).toEqual(own[name] ?? []);

@@ -31,6 +31,7 @@ export {
   submitJob,
   viewJob,
 } from './jobs';
+export { namedQueries } from './named-queries';
 export {
   ALL_CUSTOMERS,
   type ColumnKind,
