@@ -187,11 +187,4 @@ describe('a job that fails', () => {
       error: 'ValidationError',
     });
   });
-
-  it('GET of an unknown job is a 404, of a malformed id a 400', async () => {
-    expect((await job('00000000-0000-4000-8000-00000000ffff')).status).toBe(404);
-    const bad = await job('not-a-job');
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/path parameter id/);
-  });
 });
