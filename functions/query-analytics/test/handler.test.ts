@@ -155,3 +155,30 @@ describe('GET /analytics/query over its budget', () => {
     ]);
   });
 });
+
+describe('GET /analytics/query that runs out of time', () => {
+  let platform: Platform;
+  const dates = Array.from({ length: 30 }, (_, i) => `2025-09-${String(i + 1).padStart(2, '0')}`);
+
+  beforeAll(async () => {
+    // 100 ms: less than a cold environment takes to load DuckDB and 30 partitions.
+    platform = await startWith(
+      { ANALYTICS_QUERY_BUDGET_MS: '100' },
+      dates.map((d) => day('0005', d, 50)),
+    );
+  }, 120_000);
+  afterAll(() => platform?.stop());
+
+  it('stops at the budget and hands the same job to the workflow, which completes it', async () => {
+    const { status, body } = await get(
+      platform,
+      '/analytics/query?operation=store_ranking&from=2025-09-01&to=2025-09-30',
+    );
+    expect(status).toBe(202);
+    await platform.waitForIdle();
+    const done = await get(platform, body.links.self);
+    expect(done.body).toMatchObject({ status: 'SUCCEEDED', row_count: 1 });
+    expect(done.body.result.rows[0]).toMatchObject({ store_id: '0005', transactions: 1500, days_reported: 30 });
+    expect(platform.executions({ machine: 'analytics-job' }).map((e) => e.name)).toEqual([body.job_id]);
+  });
+});

@@ -204,8 +204,9 @@ export async function queryOrQueue(
   lake: { files: LakeFile[]; version: string },
 ): Promise<QueryOutcome> {
   const bytes = lake.files.reduce((sum, f) => sum + f.size, 0);
-  await putAnalyticsJob(settings.table, job);
-  if (bytes <= settings.maxBytes) {
+  const here = bytes <= settings.maxBytes;
+  await putAnalyticsJob(settings.table, here ? { ...job, status: 'RUNNING', started_at: job.created_at } : job);
+  if (here) {
     try {
       const computed = await computeResult(request, job.job_id, settings, {
         lake,
@@ -216,6 +217,8 @@ export async function queryOrQueue(
       return { kind: 'answered', view: await viewJob(settings.bucket, done, settings.linkSeconds) };
     } catch (error) {
       if (!isBudgetExceeded(error)) throw error;
+      // Handed to the workflow: QUEUED again until its run step starts.
+      await updateAnalyticsJob(settings.table, job.job_id, 'QUEUED', { updated_at: new Date().toISOString() });
     }
   }
   await startQueued(settings.table, settings.stateMachineArn, job);
