@@ -10,6 +10,8 @@ import { dirname, join, relative, sep } from 'node:path';
  * resolves them from the repository's node_modules (the local machine's build).
  */
 export function nativeModulesOf(functionDir: string): string[] {
+  // A folder without a manifest (the local platform's test fixtures) declares none.
+  if (!existsSync(join(functionDir, 'package.json'))) return [];
   const manifest = JSON.parse(readFileSync(join(functionDir, 'package.json'), 'utf8')) as {
     tillflow?: { nativeModules?: unknown };
   };

@@ -96,5 +96,5 @@ describe('native modules', () => {
     } finally {
       await rm(task, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 400_000);
 });
