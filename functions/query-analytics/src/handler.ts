@@ -1,5 +1,6 @@
 import {
   AnalyticsEnv,
+  computeSettings,
   lakeFilesOf,
   newJob,
   parametersFromQuery,
@@ -26,17 +27,7 @@ export const handler = defineHttpHandler(
     const engine = selectEngine(config);
     const lake = await lakeFilesOf(config.BUCKET_NAME, request);
     const job = newJob(request, requesterOf(_event), engine.name, new Date());
-    const settings = {
-      bucket: config.BUCKET_NAME,
-      table: config.SALES_TABLE,
-      engine,
-      cacheTtlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS,
-      stateMachineArn: config.ANALYTICS_STATE_MACHINE_ARN,
-      budgetMs: config.ANALYTICS_QUERY_BUDGET_MS,
-      maxBytes: config.ANALYTICS_SYNC_MAX_BYTES,
-      linkSeconds: config.RESULT_URL_EXPIRES_SECONDS,
-    };
-    const outcome = await queryOrQueue(request, job, settings, lake);
+    const outcome = await queryOrQueue(request, job, computeSettings(config, engine), lake);
     logger.info('analytics query', { jobId: job.job_id, operation: request.operation, outcome: outcome.kind });
     if (outcome.kind === 'answered') return { statusCode: 200, body: outcome.view };
     const self = `/analytics/jobs/${job.job_id}`;

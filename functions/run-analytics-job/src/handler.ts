@@ -1,4 +1,4 @@
-import { AnalyticsEnv, runJob } from '@tillflow/analytics';
+import { AnalyticsEnv, computeSettings, runJob } from '@tillflow/analytics';
 import { selectEngine } from '@tillflow/analytics/engines';
 import { defineHandler, Env } from '@tillflow/aws';
 import { RunJobEvent } from './event';
@@ -17,12 +17,7 @@ export const handler = defineHandler(
   },
   async (event, { config, logger }) => {
     const started = performance.now();
-    const outcome = await runJob(event.jobId, {
-      bucket: config.BUCKET_NAME,
-      table: config.SALES_TABLE,
-      engine: selectEngine(config),
-      cacheTtlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS,
-    });
+    const outcome = await runJob(event.jobId, computeSettings(config, selectEngine(config)));
     logger.info('analytics job ran', { ...outcome, ms: Math.round(performance.now() - started) });
     return outcome;
   },

@@ -16,7 +16,9 @@ if (!dir) throw new Error('usage: operations.ts DIR (of store_<id>_<date>.json f
 const objects = new Map<string, Uint8Array>();
 const files = [];
 let lines = 0;
-for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((n) => n.endsWith('.json'))
+  .sort()) {
   const day = parseStoreFileName(name);
   const { rows } = validateStoreFile(readFileSync(join(dir, name)), day);
   lines += rows.length;
@@ -28,7 +30,9 @@ for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
 const from = files[0]?.date as string;
 const to = files.at(-1)?.date as string;
 const bytes = files.reduce((s, f) => s + f.size, 0);
-console.log(`${files.length} partitions, ${lines} lines, ${(bytes / 1024 / 1024).toFixed(2)} MiB of Parquet, ${from} to ${to}`);
+console.log(
+  `${files.length} partitions, ${lines} lines, ${(bytes / 1024 / 1024).toFixed(2)} MiB of Parquet, ${from} to ${to}`,
+);
 const engine = duckDbEngine({ fetch: async (key) => objects.get(key) as Uint8Array });
 const extra: Record<string, Record<string, unknown>> = {
   revenue_by_period: { period: 'week', dimension: 'store' },

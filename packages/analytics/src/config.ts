@@ -1,4 +1,7 @@
+import type { Static, TObject } from 'typebox';
 import * as Type from 'typebox/type';
+import type { ComputeSettings } from './compute';
+import type { AnalyticsEngine } from './engine';
 
 /**
  * The variables the analytics functions read (infrastructure/locals.tf sets them; Terraform variables give the
@@ -20,3 +23,26 @@ export const AnalyticsEnv = {
   /** How long a presigned link to a large result is valid. */
   RESULT_URL_EXPIRES_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
 } as const;
+
+/** The analytics variables as `readConfig` gives them, with the bucket and table every function reads. */
+export type AnalyticsConfig = Static<TObject<typeof AnalyticsEnv>> & {
+  BUCKET_NAME: string;
+  SALES_TABLE: string;
+};
+
+/** What the run and query steps need, from the configuration and the engine it selected. */
+export function computeSettings(
+  config: AnalyticsConfig,
+  engine: AnalyticsEngine,
+): ComputeSettings & { stateMachineArn: string; budgetMs: number; maxBytes: number; linkSeconds: number } {
+  return {
+    bucket: config.BUCKET_NAME,
+    table: config.SALES_TABLE,
+    engine,
+    cacheTtlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS,
+    stateMachineArn: config.ANALYTICS_STATE_MACHINE_ARN,
+    budgetMs: config.ANALYTICS_QUERY_BUDGET_MS,
+    maxBytes: config.ANALYTICS_SYNC_MAX_BYTES,
+    linkSeconds: config.RESULT_URL_EXPIRES_SECONDS,
+  };
+}

@@ -12,7 +12,7 @@ export {
   requestHash,
   type StoredResult,
 } from './compute';
-export { AnalyticsEnv } from './config';
+export { type AnalyticsConfig, AnalyticsEnv, computeSettings } from './config';
 export { ATHENA, type Dialect, DUCKDB } from './dialect';
 export type { AnalyticsEngine, QueryResult, ResultRow, ResultValue, RunInput } from './engine';
 export {
