@@ -228,8 +228,8 @@ describe('SNS for an operator', () => {
     const topics = await sns.send(new ListTopicsCommand({}));
     expect(topics.Topics?.map((t) => t.TopicArn)).toEqual([
       alerts,
-      'arn:aws:sns:us-east-1:000000000000:tillflow-daily-report',
       'arn:aws:sns:us-east-1:000000000000:tillflow-analytics-jobs',
+      'arn:aws:sns:us-east-1:000000000000:tillflow-daily-report',
     ]);
     expect((await sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? []).toEqual([]);
     const attributes = await sns.send(new GetTopicAttributesCommand({ TopicArn: alerts }));
