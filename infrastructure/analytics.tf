@@ -47,7 +47,7 @@ resource "aws_glue_catalog_table" "sales" {
 
     # Types as packages/columnar writes them (arrow-schema.ts): the instant is a UTC TIMESTAMP(MILLIS), money INT64.
     dynamic "columns" {
-      for_each = local.lake_columns
+      for_each = concat(local.lake_columns, local.marketplace_columns)
 
       content {
         name = columns.value.name
@@ -74,6 +74,18 @@ locals {
     { name = "payment_method", type = "string" },
     { name = "customer_id", type = "string" },
   ]
+
+  # The marketplace order report's own columns (shared/DESIGN.md, Input formats 2), NULL in a store file's rows: Athena
+  # reads Parquet by column name, so a file without them reads as NULL, as DuckDB's table does (SALES_TABLE_DDL in
+  # packages/analytics/src/duckdb-engine.ts).
+  marketplace_columns = [
+    { name = "status", type = "string" },
+    { name = "fulfilment", type = "string" },
+    { name = "channel", type = "string" },
+    { name = "ship_state", type = "string" },
+    { name = "category", type = "string" },
+    { name = "b2b", type = "boolean" },
+  ]
 }
 
 resource "aws_athena_workgroup" "lake" {
@@ -96,4 +108,17 @@ resource "aws_athena_workgroup" "lake" {
       }
     }
   }
+}
+
+# The analytics operations in Athena's dialect, with their default parameters, as saved queries of the workgroup: an
+# operator runs one in the console, which asks for the `?` values (from, to, then the operation's own, in the order the
+# file's header lists). Generated from @tillflow/analytics (packages/analytics/test/named-queries.test.ts keeps them in
+# step); the job functions build their statements themselves.
+resource "aws_athena_named_query" "operation" {
+  for_each    = fileset("${path.module}/athena", "*.sql")
+  name        = "${var.project_name}-${trimsuffix(each.value, ".sql")}"
+  description = "Tillflow analytics operation ${trimsuffix(each.value, ".sql")} (docs/operations.md, Analytics jobs)."
+  workgroup   = aws_athena_workgroup.lake.id
+  database    = aws_glue_catalog_database.lake.name
+  query       = file("${path.module}/athena/${each.value}")
 }

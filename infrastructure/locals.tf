@@ -15,6 +15,12 @@ locals {
   # The API functions' CORS_ALLOWED_ORIGINS: what API Gateway's CORS configuration allows (api.tf).
   cors_origins_csv = join(",", local.cors_origins)
 
+  # Built from the name for the same reason: start-analytics-job and query-analytics start this state machine.
+  analytics_job_state_machine_name = "${var.project_name}-analytics-job"
+  analytics_job_state_machine_arn  = "arn:${local.partition}:states:${var.aws_region}:${local.account_id}:stateMachine:${local.analytics_job_state_machine_name}"
+  athena_workgroup_arn             = "arn:${local.partition}:athena:${var.aws_region}:${local.account_id}:workgroup/${var.project_name}"
+  athena_enabled                   = var.analytics_engine == "athena"
+
   # A geo-prefixed id (us., eu., apac., global.) names a cross-region inference profile, which Bedrock authorises on
   # the profile and on the foundation model in every region the profile may route to.
   bedrock_profile_prefix       = try(regex("^(us|us-gov|eu|apac|global)\\.", var.bedrock_model_id)[0], null)
@@ -563,7 +569,177 @@ locals {
     }
   }
 
-  functions = merge(local.upload_functions, local.analysis_functions, local.api_functions)
+  # The statements both analytics functions that compute a result need (run-analytics-job, and query-analytics for
+  # the synchronous query); those of Athena only when it is the engine.
+  analytics_statements = {
+    list_lake = {
+      # The partitions of a range are listed (their ETags make the lake version of the cache key).
+      sid        = "ListLake"
+      actions    = ["s3:ListBucket"]
+      resources  = [local.bucket_arn]
+      conditions = [{ test = "StringLike", variable = "s3:prefix", values = ["processed/sales/*"] }]
+    }
+    read_lake = {
+      sid       = "ReadLake"
+      actions   = ["s3:GetObject"]
+      resources = ["${local.bucket_arn}/processed/sales/*"]
+    }
+    write_results = {
+      sid       = "WriteResults"
+      actions   = ["s3:PutObject", "s3:GetObject"]
+      resources = ["${local.bucket_arn}/jobs/*"]
+    }
+    jobs_and_cache = {
+      # JOB#<id> / JOB records and CACHE#<hash> / RESULT entries.
+      sid       = "JobsAndCache"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      resources = [local.sales_table_arn]
+    }
+    athena_queries = {
+      sid       = "AthenaQueries"
+      enabled   = local.athena_enabled
+      actions   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"]
+      resources = [local.athena_workgroup_arn]
+    }
+    athena_catalog = {
+      sid     = "AthenaCatalog"
+      enabled = local.athena_enabled
+      actions = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"]
+      resources = [
+        "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:catalog",
+        "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:database/${aws_glue_catalog_database.lake.name}",
+        "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:table/${aws_glue_catalog_database.lake.name}/sales",
+      ]
+    }
+    athena_results = {
+      # Athena writes its results with the caller's permissions.
+      sid       = "AthenaResults"
+      enabled   = local.athena_enabled
+      actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+      resources = ["${local.bucket_arn}/athena-results/*"]
+    }
+    athena_bucket = {
+      sid       = "AthenaBucketLocation"
+      enabled   = local.athena_enabled
+      actions   = ["s3:GetBucketLocation"]
+      resources = [local.bucket_arn]
+    }
+    start_analytics_job = {
+      sid       = "StartAnalyticsJob"
+      actions   = ["states:StartExecution"]
+      resources = [local.analytics_job_state_machine_arn]
+    }
+  }
+
+  # Phase 4: the analytics jobs (docs/architecture.md, "Analytics jobs"). The two that compute carry DuckDB.
+  analytics_job_functions = {
+    "start-analytics-job" = {
+      description     = "API POST /analytics/jobs: validates the operation and parameters, records the job, starts analytics-job."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS        = local.cors_origins_csv
+        ANALYTICS_ENGINE            = var.analytics_engine
+        ANALYTICS_STATE_MACHINE_ARN = local.analytics_job_state_machine_arn
+      }
+      statements = [
+        {
+          sid       = "RecordJob"
+          actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        local.analytics_statements.start_analytics_job,
+      ]
+    }
+    "run-analytics-job" = {
+      description     = "Runs an analytics job's operation over the lake (DuckDB in the function, or Athena) or finds it cached."
+      memory_mb       = 3008
+      timeout_seconds = 600
+      workflows       = ["analytics-job"]
+      environment = {
+        ANALYTICS_ENGINE            = var.analytics_engine
+        ATHENA_WORKGROUP            = aws_athena_workgroup.lake.name
+        ATHENA_DATABASE             = aws_glue_catalog_database.lake.name
+        ANALYTICS_STATE_MACHINE_ARN = local.analytics_job_state_machine_arn
+        ANALYTICS_CACHE_TTL_SECONDS = tostring(var.analytics_cache_ttl_seconds)
+      }
+      statements = [
+        local.analytics_statements.list_lake,
+        local.analytics_statements.read_lake,
+        local.analytics_statements.write_results,
+        local.analytics_statements.jobs_and_cache,
+        local.analytics_statements.athena_queries,
+        local.analytics_statements.athena_catalog,
+        local.analytics_statements.athena_results,
+        local.analytics_statements.athena_bucket,
+      ]
+    }
+    "fail-analytics-job" = {
+      description     = "The analytics-job workflow's Catch: the job FAILED with the error's name and message."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["analytics-job"]
+      environment     = {}
+      statements = [
+        {
+          sid       = "FailJob"
+          actions   = ["dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+      ]
+    }
+    "get-analytics-job" = {
+      description     = "API GET /analytics/jobs/{id}: a job's status and result (inline, or a presigned link)."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "ReadJob"
+          actions   = ["dynamodb:GetItem"]
+          resources = [local.sales_table_arn]
+        },
+        {
+          # Read for an inline result; the same permission signs the link to a large one.
+          sid       = "ReadResults"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/jobs/*"]
+        },
+      ]
+    }
+    "query-analytics" = {
+      description     = "API GET /analytics/query: a small operation answered within its time budget, else handed to a job (202)."
+      memory_mb       = 3008
+      timeout_seconds = 29
+      workflows       = []
+      environment = {
+        CORS_ALLOWED_ORIGINS        = local.cors_origins_csv
+        ANALYTICS_ENGINE            = var.analytics_engine
+        ATHENA_WORKGROUP            = aws_athena_workgroup.lake.name
+        ATHENA_DATABASE             = aws_glue_catalog_database.lake.name
+        ANALYTICS_STATE_MACHINE_ARN = local.analytics_job_state_machine_arn
+        ANALYTICS_CACHE_TTL_SECONDS = tostring(var.analytics_cache_ttl_seconds)
+        ANALYTICS_QUERY_BUDGET_MS   = tostring(var.analytics_query_budget_ms)
+      }
+      statements = [
+        local.analytics_statements.list_lake,
+        local.analytics_statements.read_lake,
+        local.analytics_statements.write_results,
+        local.analytics_statements.jobs_and_cache,
+        local.analytics_statements.athena_queries,
+        local.analytics_statements.athena_catalog,
+        local.analytics_statements.athena_results,
+        local.analytics_statements.athena_bucket,
+        local.analytics_statements.start_analytics_job,
+      ]
+    }
+  }
+
+  functions = merge(local.upload_functions, local.analysis_functions, local.api_functions, local.analytics_job_functions)
 
   # Memory and timeout after var.function_overrides.
   function_sizes = {
@@ -581,6 +757,9 @@ locals {
     }
     "daily-analysis" = {
       definition = "daily-analysis.asl.json"
+    }
+    "analytics-job" = {
+      definition = "analytics-job.asl.json"
     }
   }
 
@@ -646,6 +825,21 @@ locals {
     get-marketplace-analytics = {
       route_key = "GET /analytics/marketplace"
       function  = "get-marketplace-analytics"
+      public    = false
+    }
+    start-analytics-job = {
+      route_key = "POST /analytics/jobs"
+      function  = "start-analytics-job"
+      public    = false
+    }
+    get-analytics-job = {
+      route_key = "GET /analytics/jobs/{id}"
+      function  = "get-analytics-job"
+      public    = false
+    }
+    query-analytics = {
+      route_key = "GET /analytics/query"
+      function  = "query-analytics"
       public    = false
     }
   }

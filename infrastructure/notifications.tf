@@ -8,6 +8,11 @@ resource "aws_sns_topic" "report" {
   name = "${var.project_name}-daily-report"
 }
 
+# An analytics job's completion or failure (the analytics-job workflow publishes its outcome: ids and counts, no rows).
+resource "aws_sns_topic" "jobs" {
+  name = "${var.project_name}-analytics-jobs"
+}
+
 # Email subscriptions stay pending until the recipient follows the confirmation link.
 resource "aws_sns_topic_subscription" "alerts_email" {
   count     = var.alert_email == null ? 0 : 1

@@ -193,6 +193,12 @@ resource "aws_dynamodb_table" "sales" {
     projection_type = "ALL"
   }
 
+  # Analytics job records and cached results carry `expires_at` (epoch seconds); nothing else does, so nothing else expires.
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
   point_in_time_recovery {
     enabled = true
   }

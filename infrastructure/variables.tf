@@ -136,6 +136,39 @@ variable "insights_provider" {
   }
 }
 
+variable "analytics_engine" {
+  type        = string
+  description = "The engine of the analytics jobs: duckdb (embedded in the job function, reading the range's partitions) or athena (the Glue table of analytics.tf, for a lake larger than one function reads)."
+  default     = "duckdb"
+
+  validation {
+    condition     = contains(["duckdb", "athena"], var.analytics_engine)
+    error_message = "analytics_engine must be duckdb or athena."
+  }
+}
+
+variable "analytics_cache_ttl_seconds" {
+  type        = number
+  description = "How long an identical analytics request (same operation, parameters and lake version) is answered from the cache."
+  default     = 86400
+
+  validation {
+    condition     = var.analytics_cache_ttl_seconds >= 60 && var.analytics_cache_ttl_seconds <= 2592000
+    error_message = "analytics_cache_ttl_seconds must be between 60 and 2592000 (30 days): DynamoDB's TTL removes the entries after it."
+  }
+}
+
+variable "analytics_query_budget_ms" {
+  type        = number
+  description = "How long GET /analytics/query computes before it hands the request to a job and answers 202."
+  default     = 8000
+
+  validation {
+    condition     = var.analytics_query_budget_ms >= 100 && var.analytics_query_budget_ms <= 25000
+    error_message = "analytics_query_budget_ms must be between 100 and 25000: API Gateway ends a request after 30 seconds."
+  }
+}
+
 variable "daily_analysis_schedule" {
   type        = string
   description = "EventBridge Scheduler expression for the daily cut-off that analyses days where some stores never reported, evaluated in daily_analysis_timezone."

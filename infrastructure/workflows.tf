@@ -7,6 +7,7 @@ locals {
   workflow_topic_arns = {
     alerts_topic_arn = aws_sns_topic.alerts.arn
     report_topic_arn = aws_sns_topic.report.arn
+    jobs_topic_arn   = aws_sns_topic.jobs.arn
   }
   workflow_template_vars = merge(local.workflow_function_arns, local.workflow_topic_arns)
 

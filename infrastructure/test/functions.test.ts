@@ -43,12 +43,12 @@ describe('the function map and functions/', () => {
     expect(Object.keys(deployed).sort()).toEqual(packages);
   });
 
-  it('merges the analysis and API functions into local.functions unconditionally, with no name in two parts', () => {
+  it('merges the analysis, API and job functions into local.functions unconditionally, with no name in two parts', () => {
     expect(module.locals.functions).toBe(
-      '${merge(local.upload_functions, local.analysis_functions, local.api_functions)}',
+      '${merge(local.upload_functions, local.analysis_functions, local.api_functions, local.analytics_job_functions)}',
     );
     expect(module.locals).not.toHaveProperty('daily_analysis_packaged');
-    const parts = [maps.upload, maps.analysis, maps.api].map((m) => Object.keys(m));
+    const parts = [maps.upload, maps.analysis, maps.api, maps.jobs].map((m) => Object.keys(m));
     expect(new Set(parts.flat()).size).toBe(parts.reduce((n, p) => n + p.length, 0));
   });
 
@@ -92,6 +92,13 @@ describe('the function map and functions/', () => {
       IDEMPOTENCY_TABLE: '${aws_dynamodb_table.idempotency.name}',
     });
     const all = maps.deployed;
+    const analyticsEngine = [
+      'ANALYTICS_CACHE_TTL_SECONDS',
+      'ANALYTICS_ENGINE',
+      'ANALYTICS_STATE_MACHINE_ARN',
+      'ATHENA_DATABASE',
+      'ATHENA_WORKGROUP',
+    ];
     const own: Record<string, string[]> = {
       'generate-upload-url': ['CORS_ALLOWED_ORIGINS', 'UPLOAD_URL_EXPIRES_SECONDS'],
       'process-upload': ['MAX_UPLOAD_BYTES'],
@@ -110,6 +117,10 @@ describe('the function map and functions/', () => {
       'generate-report': ['EXPECTED_STORES', 'REPORT_EMAIL_RECIPIENTS', 'REPORT_EMAIL_SENDER', 'REPORT_TOPIC_ARN'],
       'publish-notice': ['ALERTS_TOPIC_ARN', 'REPORT_TOPIC_ARN'],
       'trigger-daily-analysis': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'DAILY_ANALYSIS_TIMEZONE', 'EXPECTED_STORES'],
+      'start-analytics-job': ['ANALYTICS_ENGINE', 'ANALYTICS_STATE_MACHINE_ARN', 'CORS_ALLOWED_ORIGINS'],
+      'run-analytics-job': [...analyticsEngine],
+      'get-analytics-job': ['CORS_ALLOWED_ORIGINS'],
+      'query-analytics': [...analyticsEngine, 'ANALYTICS_QUERY_BUDGET_MS', 'CORS_ALLOWED_ORIGINS'].sort(),
     };
     for (const [name, fn] of Object.entries(all)) {
       expect(Object.keys(fn.environment).sort(), name).toEqual(own[name] ?? []);

@@ -131,7 +131,7 @@ describe('IAM statements', () => {
 
 describe('function roles', () => {
   const bucketObjects =
-    /^\$\{local\.bucket_arn\}\/(uploads|processed|rejected|analysis|reports|quicksight|mappings|summaries\/marketplace|processed\/marketplace)\/\*$/;
+    /^\$\{local\.bucket_arn\}\/(uploads|processed|processed\/sales|rejected|analysis|reports|quicksight|mappings|summaries\/marketplace|processed\/marketplace|jobs|athena-results)\/\*$/;
 
   it('scopes S3 object access to a prefix and listing to a prefix condition', () => {
     const listed: Record<string, string[]> = {
@@ -146,8 +146,14 @@ describe('function roles', () => {
         if (s3.includes('s3:ListBucket')) {
           expect(s.actions, name).toEqual(['s3:ListBucket']);
           expect(s.resources, name).toEqual(['${local.bucket_arn}']);
-          const values = listed[name] ?? ['processed/*'];
+          const values = listed[name] ?? [name.includes('analytics') ? 'processed/sales/*' : 'processed/*'];
           expect(s.conditions, name).toEqual([{ test: 'StringLike', variable: 's3:prefix', values }]);
+          continue;
+        }
+        if (s3.includes('s3:GetBucketLocation')) {
+          // Athena's caller: the bucket's region, nothing of its contents.
+          expect(s.actions, name).toEqual(['s3:GetBucketLocation']);
+          expect(s.resources, name).toEqual(['${local.bucket_arn}']);
           continue;
         }
         for (const resource of s.resources as string[]) expect(resource, `${name} ${s.sid}`).toMatch(bucketObjects);
@@ -160,14 +166,20 @@ describe('function roles', () => {
       dynamodb:
         /^\$\{(local\.sales_table_arn|aws_dynamodb_table\.idempotency\.arn)\}$|^\$\{local\.sales_table_arn\}\/index\/GSI1$/,
       sns: /^\$\{aws_sns_topic\.(alerts|report)\.arn\}$/,
-      states: /^\$\{local\.daily_analysis_state_machine_arn\}$/,
+      states: /^\$\{local\.(daily_analysis|analytics_job)_state_machine_arn\}$/,
       ses: /^\$\{local\.report_email_identity_arn\}$/,
+      athena: /^\$\{local\.athena_workgroup_arn\}$/,
+      glue: /^arn:\$\{local\.partition\}:glue:\$\{var\.aws_region\}:\$\{local\.account_id\}:(catalog|database\/\$\{aws_glue_catalog_database\.lake\.name\}|table\/\$\{aws_glue_catalog_database\.lake\.name\}\/sales)$/,
     };
     for (const [name, fn] of Object.entries(allFunctions)) {
       for (const s of fn.statements) {
         const service = (s.actions[0] as string).split(':')[0] as string;
         if (service === 's3') continue;
         for (const action of s.actions) expect(action.split(':')[0], `${name} ${s.sid}`).toBe(service);
+        if (service === 'athena' || service === 'glue') {
+          // Only when Athena is the engine.
+          expect(s.enabled, `${name} ${s.sid}`).toBe('${local.athena_enabled}');
+        }
         if (service === 'bedrock') {
           expect(s.resources).toBe('${local.bedrock_model_arns}');
           expect(s.enabled).toBe('${var.insights_provider == "bedrock"}');
@@ -210,6 +222,24 @@ describe('function roles', () => {
 
   it('grants each function exactly the actions it needs', () => {
     const idempotency = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+    // The Athena statements are listed too: present in the map, left out of the policy unless Athena is the engine.
+    const analyticsCompute = [
+      'athena:GetQueryExecution',
+      'athena:GetQueryResults',
+      'athena:StartQueryExecution',
+      'athena:StopQueryExecution',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'glue:GetDatabase',
+      'glue:GetPartitions',
+      'glue:GetTable',
+      's3:AbortMultipartUpload',
+      's3:GetBucketLocation',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ];
     const expected: Record<string, string[]> = {
       'generate-upload-url': ['s3:PutObject'],
       'get-marketplace-analytics': ['s3:GetObject'],
@@ -242,6 +272,11 @@ describe('function roles', () => {
       'generate-download-url': ['s3:GetObject'],
       'get-report': ['s3:GetObject'],
       'get-health': ['dynamodb:DescribeTable', 's3:ListBucket'],
+      'start-analytics-job': ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'states:StartExecution'],
+      'run-analytics-job': analyticsCompute,
+      'query-analytics': [...analyticsCompute, 'states:StartExecution'],
+      'fail-analytics-job': ['dynamodb:UpdateItem'],
+      'get-analytics-job': ['dynamodb:GetItem', 's3:GetObject'],
     };
     const actual = Object.fromEntries(
       Object.entries(allFunctions).map(([name, fn]) => [
@@ -290,6 +325,11 @@ describe('function roles', () => {
       'generate-download-url': [],
       'get-report': [],
       'get-health': [],
+      'start-analytics-job': [],
+      'run-analytics-job': ['athena-results/*', 'jobs/*'],
+      'query-analytics': ['athena-results/*', 'jobs/*'],
+      'fail-analytics-job': [],
+      'get-analytics-job': [],
     });
   });
 

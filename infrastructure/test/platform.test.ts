@@ -166,6 +166,15 @@ describe('lake', () => {
       payment_method: 'string',
       customer_id: 'string',
     });
+    // The marketplace columns after them, as the DuckDB table has them (packages/analytics/src/duckdb-engine.ts).
+    expect(module.locals.marketplace_columns).toEqual([
+      { name: 'status', type: 'string' },
+      { name: 'fulfilment', type: 'string' },
+      { name: 'channel', type: 'string' },
+      { name: 'ship_state', type: 'string' },
+      { name: 'category', type: 'string' },
+      { name: 'b2b', type: 'boolean' },
+    ]);
     expect(nested(table, 'partition_keys').map((p) => p.name)).toEqual(['date', 'store']);
     const parameters = table.parameters as Record<string, string>;
     expect(parameters['projection.enabled']).toBe('true');

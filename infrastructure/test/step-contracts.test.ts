@@ -23,6 +23,7 @@ import type { RecommendationsResult } from '../../functions/generate-recommendat
 import type { ReportResult } from '../../functions/generate-report/src/publish-report';
 import type { StoreSummariesResult } from '../../functions/get-store-summaries/src/summaries';
 import type { NoticeResult } from '../../functions/publish-notice/src/notice';
+import type { JobOutcome } from '../../packages/analytics/src/jobs';
 import type { SummaryWrite } from '../../packages/aws/src/sales-table';
 import type { DailyAnalysisInput } from '../../packages/aws/src/workflows';
 import type { StoreDayFigures } from '../../packages/core/src/store-summary.schema';
@@ -221,8 +222,23 @@ const exportSkipped: ExportResult = { status: 'skipped', datasets: [], reason: '
 const notice: NoticeResult = { status: 'published', notice: 'no-data', messageId: 'm-3' };
 const noticeSkipped: NoticeResult = { status: 'skipped', notice: 'no-data', reason: 'published', revision: 1 };
 
+/** A job id as start-analytics-job makes them (a UUID, the execution's name). */
+const JOB_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+const jobOutcome: JobOutcome = {
+  jobId: JOB_ID,
+  status: 'SUCCEEDED',
+  operation: 'store_ranking',
+  rowCount: 11,
+  cached: false,
+  resultKey: `jobs/${JOB_ID}/result.json`,
+};
+
 /** Each function's possible results: every one is followed through the machine. */
 const RESULTS: Record<string, readonly unknown[]> = {
+  'run-analytics-job': [jobOutcome],
+  'fail-analytics-job': [
+    { jobId: JOB_ID, status: 'FAILED', error: 'TransientError', reason: 'throttled', recorded: true },
+  ],
   'process-upload': [processed, rejectedWhole, marketplaceProcessed, marketplaceRejected, mappedProcessed],
   'write-metrics': [write],
   'check-all-stores': [check],
@@ -243,6 +259,7 @@ const RESULTS: Record<string, readonly unknown[]> = {
 const INPUTS: Record<string, readonly Json[]> = {
   'upload-processor': [uploadInput as unknown as Json],
   'daily-analysis': [dailyInput as unknown as Json, { date: DATE }, { date: DATE, revision: 1 }, {}],
+  'analytics-job': [{ jobId: JOB_ID }],
 };
 
 /** What a Catch hands on as its error output. */
@@ -300,6 +317,8 @@ function evaluate(expression: string, data: Json): Json {
     if (i !== args.length) throw new Error(`${expression}: too many arguments`);
     return text;
   }
+  const json = /^States\.JsonToString\((\$[^)]*)\)$/.exec(expression.trim());
+  if (json) return JSON.stringify(readPath(data, json[1] as string));
   if (expression.startsWith('States.')) throw new Error(`unsupported intrinsic: ${expression}`);
   return readPath(data, expression);
 }

@@ -141,12 +141,13 @@ function functionMap(module: TerraformModule, local: string): Record<string, Fun
   return entries;
 }
 
-/** The two halves of the function map, and `deployed`: both merged, as `local.functions` merges them. */
+/** The parts of the function map, and `deployed`: all merged, as `local.functions` merges them. */
 export function functionMaps(module: TerraformModule) {
   const upload = functionMap(module, 'upload_functions');
   const analysis = functionMap(module, 'analysis_functions');
   const api = functionMap(module, 'api_functions');
-  return { upload, analysis, api, deployed: { ...upload, ...analysis, ...api } };
+  const jobs = functionMap(module, 'analytics_job_functions');
+  return { upload, analysis, api, jobs, deployed: { ...upload, ...analysis, ...api, ...jobs } };
 }
 
 /** The package folders under functions/ (a folder with a package.json). */

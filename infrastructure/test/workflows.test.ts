@@ -172,13 +172,15 @@ describe('aws_sfn_state_machine.workflow', () => {
     expect(module.locals.workflow_topic_arns).toEqual({
       alerts_topic_arn: '${aws_sns_topic.alerts.arn}',
       report_topic_arn: '${aws_sns_topic.report.arn}',
+      jobs_topic_arn: '${aws_sns_topic.jobs.arn}',
     });
   });
 
-  it('always deploys both machines and the daily cut-off schedule, which enable_scheduled_analysis only pauses', () => {
+  it('always deploys the three machines and the daily cut-off schedule, which enable_scheduled_analysis only pauses', () => {
     expect(workflows).toEqual({
       'upload-processor': { definition: 'upload-processor.asl.json' },
       'daily-analysis': { definition: 'daily-analysis.asl.json' },
+      'analytics-job': { definition: 'analytics-job.asl.json' },
     });
     for (const address of [
       'resource.aws_scheduler_schedule.daily_analysis',

@@ -10,6 +10,7 @@
  * that never reaches a service should not pay at all. The adapters load their command classes the same way (the
  * module is already loaded by then, so that costs nothing more).
  */
+export * from './clients/athena';
 export * from './clients/bedrock';
 export * from './clients/dynamodb';
 export * from './clients/s3';

@@ -281,3 +281,16 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
     throw new ValidationError('the request body is not valid JSON');
   }
 }
+
+/**
+ * Who asked, for the records a request leaves (an analytics job's `requester`): the JWT's subject (and e-mail when the
+ * token has one) when the Cognito authorizer is on, `api-key` when the request carried the local platform's key,
+ * else `anonymous`.
+ */
+export function requesterOf(event: APIGatewayProxyEventV2): string {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer
+    ?.jwt?.claims;
+  const subject = claims?.email ?? claims?.['cognito:username'] ?? claims?.sub;
+  if (typeof subject === 'string' && subject !== '') return `jwt:${subject}`;
+  return event.headers?.['x-api-key'] ? 'api-key' : 'anonymous';
+}

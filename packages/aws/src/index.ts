@@ -21,12 +21,15 @@ export {
   readAnalysedDay,
   recordStoreInIndex,
 } from './api-reads';
+export * from './analytics-jobs';
+export * from './athena';
 export * from './clients';
 export * from './config';
 export * from './errors';
 export * from './handler';
 export * from './http';
 export * from './idempotency';
+export * from './lake';
 export * from './observability';
 export * from './publications';
 export * from './s3';

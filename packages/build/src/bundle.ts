@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { nativeModulesOf } from './native';
 
 /**
  * Modules left out of every bundle because the Lambda `nodejs24.x` runtime already ships them. Bundling AWS SDK v3
@@ -93,7 +94,8 @@ export async function bundleFunction(functionDir: string): Promise<BundleResult>
     platform: 'node',
     format: 'esm',
     target: BUNDLE_TARGET,
-    external: [...RUNTIME_PROVIDED_MODULES],
+    // Native modules (package.json `tillflow.nativeModules`) are loaded from node_modules: the zip carries them.
+    external: [...RUNTIME_PROVIDED_MODULES, ...nativeModulesOf(root)],
     mainFields: ['module', 'main'],
     banner: { js: CJS_COMPAT_BANNER },
     minify: true,

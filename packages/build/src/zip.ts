@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ZipFile } from 'yazl';
 import { BUNDLE_FILE, DIST_DIR } from './bundle';
+import { lambdaArchitecture, nativeFiles, nativeModulesOf } from './native';
 
 /**
  * Timestamp of every zip entry (1980-01-01, the DOS epoch), zone-less like the zip's DOS date/time fields. yazl fills
@@ -124,7 +125,8 @@ export async function findRepoRoot(from: string): Promise<string> {
 
 /**
  * Zips the Lambda files of `<functionDir>/dist/` (see {@link selectLambdaFiles}) into `<outDir>/<name>.zip` with
- * {@link createDeterministicZip}, and writes the zip's base64 SHA-256 to `<outDir>/<name>.zip.sha256` (no trailing
+ * {@link createDeterministicZip}, with the native modules the function declares under `node_modules/` (see
+ * {@link nativeFiles}), and writes the zip's base64 SHA-256 to `<outDir>/<name>.zip.sha256` (no trailing
  * newline, so Terraform's `file()` of it equals `filebase64sha256()` of the zip).
  * @throws Error when `dist/` holds no bundle (run `tillflow-build bundle` first).
  */
@@ -138,18 +140,27 @@ export async function zipFunction(functionDir: string, options: ZipFunctionOptio
 
   const dirents = await readdir(distDir, { withFileTypes: true });
   const files = selectLambdaFiles(dirents.filter((d) => d.isFile()).map((d) => d.name));
-  const inputs = await Promise.all(
-    files.map(async (file) => ({ name: file, data: await readFile(join(distDir, file)) })),
+  const repoRoot = await findRepoRoot(root);
+  const native = nativeFiles(
+    root,
+    nativeModulesOf(root),
+    lambdaArchitecture(),
+    join(repoRoot, 'node_modules', '.cache', 'tillflow-native'),
   );
+  const inputs = await Promise.all([
+    ...files.map(async (file) => ({ name: file, data: await readFile(join(distDir, file)) })),
+    ...native.map(async (file) => ({ name: file.name, data: await readFile(file.path) })),
+  ]);
   const zip = await createDeterministicZip(inputs);
   const sha256 = base64Sha256(zip);
 
-  const outDir = options.outDir ?? join(await findRepoRoot(root), FUNCTION_ZIPS_DIR);
+  const outDir = options.outDir ?? join(repoRoot, FUNCTION_ZIPS_DIR);
   await mkdir(outDir, { recursive: true });
   const zipPath = join(outDir, `${name}.zip`);
   const sha256Path = `${zipPath}.sha256`;
   await writeFile(zipPath, zip);
   await writeFile(sha256Path, sha256);
 
-  return { name, zipPath, zipBytes: zip.length, sha256, sha256Path, entries: [...files].sort(byCodeUnit) };
+  const entries = [...files, ...native.map((f) => f.name)].sort(byCodeUnit);
+  return { name, zipPath, zipBytes: zip.length, sha256, sha256Path, entries };
 }

@@ -2,8 +2,15 @@
  * @tillflow/core: the domain. Schemas, metric maths, key builders, dates. Pure: no AWS SDK, no I/O.
  */
 
+export * from './analytics-operations.schema';
 export {
+  AnalyticsJobAccepted,
+  AnalyticsJobPath,
+  AnalyticsJobRequest,
+  AnalyticsJobStatus,
+  AnalyticsJobView,
   AnalyticsQuery,
+  AnalyticsQueryParameters,
   AnalyticsResponse,
   API_ROUTE_SPECS,
   ApiError,

@@ -118,3 +118,27 @@ export function storeIndexKey(storeId: string): TableKey {
 export function reportKeys(date: string): { text: string; html: string } {
   return { text: `reports/date=${date}/report.txt`, html: `reports/date=${date}/report.html` };
 }
+
+/** The lake's prefix: every Parquet partition is under it (`processedKey`). */
+export const LAKE_PREFIX = 'processed/sales/';
+
+/** A lake object's partition values, from its key; undefined for a key that is not a partition's Parquet file. */
+export function parseLakeKey(key: string): StoreDay | undefined {
+  const match = /^processed\/sales\/date=(\d{4}-\d{2}-\d{2})\/store=([^/]+)\/[^/]+\.parquet$/.exec(key);
+  return match ? { date: match[1] as string, storeId: match[2] as string } : undefined;
+}
+
+/** An analytics job's record: `JOB#<id>` / `JOB`. */
+export function analyticsJobKey(jobId: string): TableKey {
+  return { PK: `JOB#${jobId}`, SK: 'JOB' };
+}
+
+/** A cached analytics result: `CACHE#<hash of operation, parameters, engine and lake version>` / `RESULT`. */
+export function analyticsCacheKey(hash: string): TableKey {
+  return { PK: `CACHE#${hash}`, SK: 'RESULT' };
+}
+
+/** Where an analytics job's result is kept (`jobs/<id>/result.json`), whatever its size. */
+export function analyticsResultKey(jobId: string): string {
+  return `jobs/${jobId}/result.json`;
+}

@@ -66,6 +66,10 @@ export function knownValues(input: Omit<HandlerEnvironmentInput, 'endpoints'>): 
     ALERTS_TOPIC_ARN: topicArn(TOPIC_NAMES.alerts),
     REPORT_TOPIC_ARN: topicArn(TOPIC_NAMES.report),
     DAILY_ANALYSIS_STATE_MACHINE_ARN: stateMachineArn('daily-analysis'),
+    ANALYTICS_STATE_MACHINE_ARN: stateMachineArn('analytics-job'),
+    // The names infrastructure/analytics.tf gives the Athena workgroup and Glue database (project `tillflow`).
+    ATHENA_WORKGROUP: 'tillflow',
+    ATHENA_DATABASE: 'tillflow_lake',
     DAILY_ANALYSIS_TIMEZONE: input.timeZone,
     REPORT_EMAIL_RECIPIENTS: input.reportEmail.recipients.join(','),
     REPORT_EMAIL_SENDER: input.reportEmail.sender,

@@ -302,7 +302,7 @@ class EventRouter {
 function snsTopics(parts: Parts, log?: (line: string) => void): SnsTopics {
   const alertsTopic = topicArn(TOPIC_NAMES.alerts);
   return new SnsTopics({
-    topicArns: [alertsTopic, topicArn(TOPIC_NAMES.report)],
+    topicArns: [alertsTopic, topicArn(TOPIC_NAMES.report), topicArn(TOPIC_NAMES.jobs)],
     dir: join(parts.stateDir, 'sns'),
     onMessage: (m) => {
       if (m.topicArn === alertsTopic) {
@@ -484,6 +484,7 @@ async function loadFunctions(
       machineNames: machineNames(stateMachinesDir),
       alertsTopicArn: topicArn(TOPIC_NAMES.alerts),
       reportTopicArn: topicArn(TOPIC_NAMES.report),
+      jobsTopicArn: topicArn(TOPIC_NAMES.jobs),
       bucketName: BUCKET_NAME,
       salesTable: SALES_TABLE,
       idempotencyTable: IDEMPOTENCY_TABLE,

@@ -13,8 +13,12 @@ export const BUCKET_NAME = 'tillflow-local';
 export const SALES_TABLE = 'tillflow-sales';
 export const IDEMPOTENCY_TABLE = 'tillflow-idempotency';
 
-/** SNS topics by their role, as in the handler environment (`ALERTS_TOPIC_ARN`, `REPORT_TOPIC_ARN`). */
-export const TOPIC_NAMES = { alerts: 'tillflow-alerts', report: 'tillflow-daily-report' } as const;
+/** SNS topics by their role, as in the handler environment (`ALERTS_TOPIC_ARN`, `REPORT_TOPIC_ARN`) and the ASL. */
+export const TOPIC_NAMES = {
+  alerts: 'tillflow-alerts',
+  report: 'tillflow-daily-report',
+  jobs: 'tillflow-analytics-jobs',
+} as const;
 
 /** `process-upload` → `tillflow-process-upload`, the deployed name of a function or state machine. */
 export function resourceName(name: string): string {

@@ -12,6 +12,7 @@ describe('fillTemplate', () => {
     machineNames: ['daily-analysis'],
     alertsTopicArn: 'arn:aws:sns:us-east-1:000000000000:tillflow-alerts',
     reportTopicArn: 'arn:aws:sns:us-east-1:000000000000:tillflow-daily-report',
+    jobsTopicArn: 'arn:aws:sns:us-east-1:000000000000:tillflow-analytics-jobs',
     bucketName: 'tillflow-local',
     salesTable: 'tillflow-sales',
     idempotencyTable: 'tillflow-idempotency',

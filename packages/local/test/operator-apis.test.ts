@@ -52,9 +52,13 @@ describe('Step Functions for an operator', () => {
   it('lists and describes the state machines with the definition as run and the role Terraform names', async () => {
     const sfn = new SFNClient({ region, endpoint: platform.endpoints.sfn, credentials: TEST_CREDENTIALS });
     const listed = await sfn.send(new ListStateMachinesCommand({}));
-    expect(listed.stateMachines?.map((m) => m.name)).toEqual(['tillflow-daily-analysis', 'tillflow-upload-processor']);
-    expect(listed.stateMachines?.[1]).toMatchObject({ stateMachineArn: UPLOAD_PROCESSOR, type: 'STANDARD' });
-    expect(listed.stateMachines?.[1]?.creationDate).toBeInstanceOf(Date);
+    expect(listed.stateMachines?.map((m) => m.name)).toEqual([
+      'tillflow-analytics-job',
+      'tillflow-daily-analysis',
+      'tillflow-upload-processor',
+    ]);
+    expect(listed.stateMachines?.[2]).toMatchObject({ stateMachineArn: UPLOAD_PROCESSOR, type: 'STANDARD' });
+    expect(listed.stateMachines?.[2]?.creationDate).toBeInstanceOf(Date);
     const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: UPLOAD_PROCESSOR }));
     expect(described).toMatchObject({
       status: 'ACTIVE',
@@ -74,7 +78,11 @@ describe('Step Functions for an operator', () => {
       'stepfunctions',
       'list-state-machines',
     );
-    expect(listed.stateMachines.map((m) => m.name)).toEqual(['tillflow-daily-analysis', 'tillflow-upload-processor']);
+    expect(listed.stateMachines.map((m) => m.name)).toEqual([
+      'tillflow-analytics-job',
+      'tillflow-daily-analysis',
+      'tillflow-upload-processor',
+    ]);
     expect(Number.isNaN(Date.parse(listed.stateMachines[0]?.creationDate ?? ''))).toBe(false);
     const described = await awsJson<{ name: string; definition: string; status: string }>(
       platform.endpoints.sfn,
@@ -220,6 +228,7 @@ describe('SNS for an operator', () => {
     const topics = await sns.send(new ListTopicsCommand({}));
     expect(topics.Topics?.map((t) => t.TopicArn)).toEqual([
       alerts,
+      'arn:aws:sns:us-east-1:000000000000:tillflow-analytics-jobs',
       'arn:aws:sns:us-east-1:000000000000:tillflow-daily-report',
     ]);
     expect((await sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? []).toEqual([]);

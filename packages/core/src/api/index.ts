@@ -34,6 +34,14 @@ export {
   fileListing,
   storeDayOfKey,
 } from './object-keys';
+export {
+  AnalyticsJobAccepted,
+  AnalyticsJobPath,
+  AnalyticsJobRequest,
+  AnalyticsJobStatus,
+  AnalyticsJobView,
+  AnalyticsQueryParameters,
+} from './jobs.schema';
 export { type OpenApiOptions, openApiDocument } from './openapi';
 export { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 export { API_ROUTE_SPECS, type ApiResponseSpec, type ApiRouteSpec } from './routes';

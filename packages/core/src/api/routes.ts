@@ -7,6 +7,13 @@ import { DownloadQuery, DownloadUrlResponse } from './download.schema';
 import { FilesQuery, FilesResponse, RejectionsQuery, RejectionsResponse } from './files.schema';
 import { HealthResponse } from './health.schema';
 import { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
+import {
+  AnalyticsJobAccepted,
+  AnalyticsJobPath,
+  AnalyticsJobRequest,
+  AnalyticsJobView,
+  AnalyticsQueryParameters,
+} from './jobs.schema';
 import { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 import { TrendsQuery, TrendsResponse } from './trends.schema';
 import { UploadRequest, UploadUrlResponse } from './uploads.schema';
@@ -176,6 +183,44 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
       200: { description: 'the report', schema: ReportResponse, alternatives: ['text/plain', 'text/html'] },
       400: badRequest,
       404: notFound('the day has no report'),
+    },
+  },
+  {
+    method: 'POST',
+    path: '/analytics/jobs',
+    operationId: 'startAnalyticsJob',
+    summary: 'Starts an analytics job (the analytics-job workflow) of one operation over the lake',
+    handler: 'start-analytics-job',
+    body: AnalyticsJobRequest,
+    authorized: true,
+    responses: { 202: { description: 'the job, QUEUED', schema: AnalyticsJobAccepted }, 400: badRequest },
+  },
+  {
+    method: 'GET',
+    path: '/analytics/jobs/{id}',
+    operationId: 'getAnalyticsJob',
+    summary: "A job's status and, once it succeeded, its result (inline up to 1,000 rows, else a presigned link)",
+    handler: 'get-analytics-job',
+    params: AnalyticsJobPath,
+    authorized: true,
+    responses: {
+      200: { description: 'the job', schema: AnalyticsJobView },
+      400: badRequest,
+      404: notFound('no job has that id (or it has expired)'),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/analytics/query',
+    operationId: 'queryAnalytics',
+    summary: 'Runs an operation at once within a time budget; a 202 with a job when it would take longer',
+    handler: 'query-analytics',
+    query: AnalyticsQueryParameters,
+    authorized: true,
+    responses: {
+      200: { description: 'the answered job with its result', schema: AnalyticsJobView },
+      202: { description: 'handed to a job: poll links.self', schema: AnalyticsJobAccepted },
+      400: badRequest,
     },
   },
   {

@@ -572,6 +572,7 @@ export function templateVariables(input: {
   machineNames: string[];
   alertsTopicArn: string;
   reportTopicArn: string;
+  jobsTopicArn: string;
   bucketName: string;
   salesTable: string;
   idempotencyTable: string;
@@ -579,6 +580,7 @@ export function templateVariables(input: {
   const vars: Record<string, string> = {
     alerts_topic_arn: input.alertsTopicArn,
     report_topic_arn: input.reportTopicArn,
+    jobs_topic_arn: input.jobsTopicArn,
     bucket_name: input.bucketName,
     sales_table: input.salesTable,
     sales_table_name: input.salesTable,
