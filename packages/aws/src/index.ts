@@ -5,6 +5,7 @@
 
 export * from './analysis-files';
 export * from './analysis-items';
+export * from './analytics-jobs';
 export {
   type AnalysedDate,
   type AnalysedDay,
@@ -21,7 +22,6 @@ export {
   readAnalysedDay,
   recordStoreInIndex,
 } from './api-reads';
-export * from './analytics-jobs';
 export * from './athena';
 export * from './clients';
 export * from './config';

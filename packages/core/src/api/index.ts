@@ -24,6 +24,14 @@ export {
   RejectionsResponse,
 } from './files.schema';
 export { DependencyCheck, HealthResponse } from './health.schema';
+export {
+  AnalyticsJobAccepted,
+  AnalyticsJobPath,
+  AnalyticsJobRequest,
+  AnalyticsJobStatus,
+  AnalyticsJobView,
+  AnalyticsQueryParameters,
+} from './jobs.schema';
 export { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
 export {
   checkObjectKey,
@@ -34,14 +42,6 @@ export {
   fileListing,
   storeDayOfKey,
 } from './object-keys';
-export {
-  AnalyticsJobAccepted,
-  AnalyticsJobPath,
-  AnalyticsJobRequest,
-  AnalyticsJobStatus,
-  AnalyticsJobView,
-  AnalyticsQueryParameters,
-} from './jobs.schema';
 export { type OpenApiOptions, openApiDocument } from './openapi';
 export { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 export { API_ROUTE_SPECS, type ApiResponseSpec, type ApiRouteSpec } from './routes';

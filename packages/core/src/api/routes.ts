@@ -6,7 +6,6 @@ import { ApiError } from './common.schema';
 import { DownloadQuery, DownloadUrlResponse } from './download.schema';
 import { FilesQuery, FilesResponse, RejectionsQuery, RejectionsResponse } from './files.schema';
 import { HealthResponse } from './health.schema';
-import { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
 import {
   AnalyticsJobAccepted,
   AnalyticsJobPath,
@@ -14,6 +13,7 @@ import {
   AnalyticsJobView,
   AnalyticsQueryParameters,
 } from './jobs.schema';
+import { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
 import { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 import { TrendsQuery, TrendsResponse } from './trends.schema';
 import { UploadRequest, UploadUrlResponse } from './uploads.schema';
