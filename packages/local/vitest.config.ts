@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // race on the same dist/ folders.
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['./test/global-setup.ts'],
   },

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { concatParquet, convertStoreFile } from '@tillflow/columnar';
 import { JsonArrayScanner, parseStoreFileName, type StoreDay, StoreFileReader } from '@tillflow/core';
+import { emitResult } from './report';
 
 const TARGET_VS_DUCKDB = 2;
 const TARGET_VS_FLOOR = 0.4;
@@ -198,3 +199,41 @@ for (const c of compaction) {
   );
 }
 console.log(`peak RSS                    ${fixed(process.resourceUsage().maxRSS / 1024, 0)} MB`);
+emitResult({
+  bench: 'columnar',
+  figures: [
+    {
+      id: 'columnar.per-file-vs-duckdb',
+      label: 'per-file conversion, validation and figures included (CPU)',
+      value: mbps(ours.cpu),
+      unit: 'MB/s',
+      peer: { label: 'DuckDB read_json → Parquet, 1 thread', value: mbps(duckdb.cpu) },
+      target: { op: '>=', value: TARGET_VS_DUCKDB, of: 'peer' },
+    },
+    {
+      id: 'columnar.per-file-vs-floor',
+      label: 'per-file conversion against the parse floor (CPU)',
+      value: mbps(ours.cpu),
+      unit: 'MB/s',
+      peer: { label: 'read + JSON.parse alone', value: mbps(floor.cpu) },
+      target: { op: '>=', value: TARGET_VS_FLOOR, of: 'peer' },
+    },
+    {
+      id: 'columnar.lake-ratio',
+      label: 'lake, per file: JSON / Parquet',
+      value: lakeRatio,
+      unit: '×',
+      peer: { label: 'DuckDB per file', value: duckRatio },
+      target: { op: '>=', value: TARGET_LAKE_RATIO },
+    },
+    {
+      id: 'columnar.compaction-ratio',
+      label: 'lake, monthly compaction: JSON / Parquet',
+      value: compactionRatio,
+      unit: '×',
+      target: { op: '>=', value: TARGET_COMPACTION_RATIO },
+      note: `per store ${fixed(worstStore, 2)}×–${fixed(Math.max(...storeRatios), 2)}×`,
+    },
+  ],
+  context: { files: files.length, rows, rejected, json_bytes: jsonBytes },
+});

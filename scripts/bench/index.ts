@@ -16,7 +16,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatedData, MONTH } from './data';
-import { type BenchResult, type Figure, meets, parseResults } from './report';
+import { type BenchResult, meets, parseResults } from './report';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -32,8 +32,6 @@ interface Bench {
   name: string;
   script: string;
   args: () => string[];
-  /** Figures read from the text output of a script that prints no `@bench` line. */
-  fromText?: (output: string) => Figure[];
 }
 
 const benches: Bench[] = [
@@ -47,7 +45,6 @@ const benches: Bench[] = [
     name: 'columnar',
     script: 'columnar.ts',
     args: () => ['--dir', generatedData(quick ? QUICK : MONTH).dir, ...(quick ? ['--passes', '1'] : [])],
-    fromText: columnarFigures,
   },
   {
     name: 'platform',
@@ -83,51 +80,6 @@ function run(script: string, args: string[]): Promise<{ code: number | null; std
   });
 }
 
-/**
- * The conversion figures from columnar.ts's text (its lines as of this runner): throughput against JSON.parse alone
- * on the same bytes, the lake's size ratios against their targets.
- */
-function columnarFigures(output: string): Figure[] {
-  const number = (pattern: RegExp): number | undefined => {
-    const m = pattern.exec(output);
-    return m ? Number(m[1]) : undefined;
-  };
-  const parse = number(/JSON\.parse only\s+([\d.]+) MB\/s wall/);
-  const pipeline = number(/validate \+ rowsToParquet\s+([\d.]+) MB\/s wall/);
-  const lake = number(/lake ratio JSON\/Parquet\s+([\d.]+)×/);
-  const compaction = number(/compaction per store\s+\d+ bytes, ([\d.]+)× overall/);
-  const figures: Figure[] = [];
-  if (pipeline !== undefined) {
-    figures.push({
-      id: 'columnar.per-file-mb-s',
-      label: 'per-file conversion (validate + Parquet)',
-      value: pipeline,
-      unit: 'MB/s',
-      ...(parse !== undefined ? { peer: { label: 'JSON.parse alone', value: parse } } : {}),
-      target: { op: '>=', value: 0.4, of: 'peer' },
-    });
-  }
-  if (lake !== undefined) {
-    figures.push({
-      id: 'columnar.lake-ratio',
-      label: 'lake, per file: JSON / Parquet',
-      value: lake,
-      unit: '×',
-      target: { op: '>=', value: 25 },
-    });
-  }
-  if (compaction !== undefined) {
-    figures.push({
-      id: 'columnar.compaction-ratio',
-      label: 'lake, monthly compaction: JSON / Parquet',
-      value: compaction,
-      unit: '×',
-      target: { op: '>=', value: 45 },
-    });
-  }
-  return figures;
-}
-
 const results: BenchResult[] = [];
 const failures: string[] = [];
 for (const bench of benches) {
@@ -136,7 +88,6 @@ for (const bench of benches) {
   const { code, stdout } = await run(bench.script, bench.args());
   const parsed = parseResults(stdout);
   const figures = parsed.flatMap((r) => r.figures);
-  if (figures.length === 0 && bench.fromText) figures.push(...bench.fromText(stdout));
   // cold-start exits 1 when an API function misses a target: a result, not a failure of the benchmark.
   if ((code !== 0 && !(bench.name === 'cold-start' && figures.length > 0)) || figures.length === 0) {
     failures.push(`${bench.name} (exit code ${code}${figures.length === 0 ? ', no figures' : ''})`);

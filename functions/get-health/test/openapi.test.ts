@@ -109,6 +109,26 @@ const EXCHANGES: Exchange[] = [
   { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=amazon/t', status: 200 },
   { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=amazon/none', status: 404 },
   { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=t', status: 400 },
+  {
+    route: 'POST /analytics/jobs',
+    path: '/analytics/jobs',
+    method: 'POST',
+    body: { operation: 'store_ranking', parameters: { from: DATE, to: DATE, metric: 'net_sales' } },
+    status: 202,
+  },
+  { route: 'POST /analytics/jobs', path: '/analytics/jobs', method: 'POST', body: { operation: 'x' }, status: 400 },
+  {
+    route: 'GET /analytics/jobs/{id}',
+    path: '/analytics/jobs/6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b',
+    status: 404,
+  },
+  { route: 'GET /analytics/jobs/{id}', path: '/analytics/jobs/x', status: 400 },
+  {
+    route: 'GET /analytics/query',
+    path: `/analytics/query?operation=hourly_profile&from=${DATE}&to=${DATE}`,
+    status: 200,
+  },
+  { route: 'GET /analytics/query', path: '/analytics/query?operation=drop_table', status: 400 },
   { route: 'GET /health', path: '/health', status: 200 },
   { route: 'GET /openapi.json', path: '/openapi.json', status: 200 },
 ];
