@@ -36,6 +36,7 @@ const CONFIG_ENV: Record<string, string> = {
   ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:tillflow-alerts',
   REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:tillflow-report',
   DAILY_ANALYSIS_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:tillflow-daily-analysis',
+  ANALYTICS_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:tillflow-analytics-job',
   EXPECTED_STORES: '0001,0002',
   POWERTOOLS_LOG_LEVEL: 'WARN',
 };
