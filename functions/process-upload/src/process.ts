@@ -3,8 +3,6 @@ import { convertStoreFile } from '@tillflow/columnar';
 import {
   parseUploadKey,
   processedKey,
-  RejectionLog,
-  type RejectionReport,
   rejectedKey,
   rejectionReport,
   type StoreDay,
@@ -14,6 +12,7 @@ import {
 } from '@tillflow/core';
 import type { UploadEvent } from './event';
 import { rejectedByField } from './metrics';
+import { putRejectionReport, putWholeRejection } from './sources/rejections';
 
 /** What every outcome carries: keys and counts, never rows (the result travels through Step Functions, 256 KB cap). */
 interface UploadCounts {
@@ -47,23 +46,6 @@ export interface RejectedUpload extends UploadCounts, Partial<StoreDay> {
 
 /** process-upload's result. */
 export type UploadResult = ProcessedUpload | RejectedUpload;
-
-/**
- * Indented, unlike the analysis files: a store reads this one to correct its export. The counts ride along as object
- * metadata, so that `GET /files?prefix=rejected` tells each file's rejected lines with a HEAD instead of a read.
- */
-function putRejection(bucket: string, key: string, report: RejectionReport): Promise<{ etag: string }> {
-  return putObject(bucket, key, JSON.stringify(report, null, 1), 'application/json', rejectionMetadata(report));
-}
-
-/** `rejected-lines`, `lines`, and `whole-file: true` when the file was refused whole (its reason is in the body). */
-function rejectionMetadata(report: Pick<RejectionReport, 'lines' | 'rejected' | 'reason'>): Record<string, string> {
-  return {
-    'rejected-lines': String(report.rejected),
-    lines: String(report.lines),
-    'whole-file': String(report.reason !== undefined),
-  };
-}
 
 /**
  * Converts one uploaded store file (see convertStoreFile): everything is read and checked before anything is
@@ -106,7 +88,7 @@ export async function processUpload(event: UploadEvent, bucket: string, maxBytes
     ...(result.log.total > 0 ? { rejectedByField: rejectedByField(result.log.reasons()) } : {}),
   };
   if (result.log.total > 0) {
-    await putRejection(bucket, rejectKey, rejectionReport({ key: event.key, etag }, result, result.log));
+    await putRejectionReport(bucket, rejectKey, rejectionReport({ key: event.key, etag }, result, result.log));
   } else {
     // A corrected re-upload with no bad lines must not leave the previous version's rejections behind.
     await deleteObject(bucket, rejectKey);
@@ -133,13 +115,7 @@ export async function processUpload(event: UploadEvent, bucket: string, maxBytes
 }
 
 async function rejectWhole(bucket: string, event: UploadEvent, key: string, reason: string): Promise<RejectedUpload> {
-  const report = rejectionReport(
-    { key: event.key, etag: event.etag },
-    { lines: 0, accepted: 0 },
-    new RejectionLog(),
-    reason,
-  );
-  await putRejection(bucket, key, report);
+  await putWholeRejection(bucket, key, { sourceKey: event.key, etag: event.etag }, reason);
   return {
     status: 'rejected',
     sourceKey: event.key,

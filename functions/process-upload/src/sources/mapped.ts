@@ -19,7 +19,7 @@ import {
 } from '@tillflow/core';
 import type { UploadEvent } from '../event';
 import { openCsv } from './csv';
-import { csvRejectionReport, putRejectionReport, recordObject } from './rejections';
+import { csvRejectionReport, putRejectionReport, putWholeRejection, recordObject } from './rejections';
 
 /**
  * What process-upload returns for a mapped POS export: the shape of a store file's result (the export is a store-day
@@ -77,11 +77,7 @@ export async function processMapped(
   const maxBytes = Math.min(maxUploadBytes, MAX_MAPPED_EXPORT_BYTES);
   const rejectKey = rejectedKey(storeDay);
   const rejectWhole = async (etag: string, reason: string): Promise<MappedUploadResult> => {
-    await putRejectionReport(
-      bucket,
-      rejectKey,
-      csvRejectionReport({ sourceKey: event.key, etag }, { lines: 0, accepted: 0 }, new RejectionLog(), reason),
-    );
+    await putWholeRejection(bucket, rejectKey, { sourceKey: event.key, etag }, reason);
     const base = { source, sourceKey: event.key, etag, ...storeDay };
     return { status: 'rejected', ...base, lines: 0, accepted: 0, rejected: 0, rejectedKey: rejectKey, reason };
   };

@@ -18,7 +18,7 @@ import {
 } from '@tillflow/core';
 import type { UploadEvent } from '../event';
 import { openCsv } from './csv';
-import { csvRejectionReport, putRejectionReport, recordObject } from './rejections';
+import { csvRejectionReport, putRejectionReport, putWholeRejection, recordObject } from './rejections';
 
 /**
  * The largest marketplace report taken (or MAX_UPLOAD_BYTES, if lower). A report streams, but its accepted lines are
@@ -77,11 +77,7 @@ export async function processMarketplace(
   const maxBytes = Math.min(maxUploadBytes, MAX_MARKETPLACE_REPORT_BYTES);
   const rejectKey = marketplaceRejectedKey(report);
   const rejectWhole = async (etag: string, reason: string): Promise<MarketplaceUploadResult> => {
-    await putRejectionReport(
-      bucket,
-      rejectKey,
-      csvRejectionReport({ sourceKey: event.key, etag }, { lines: 0, accepted: 0 }, new RejectionLog(), reason),
-    );
+    await putWholeRejection(bucket, rejectKey, { sourceKey: event.key, etag }, reason);
     const base = { source: 'marketplace', sourceKey: event.key, etag, report: reportId(report) } as const;
     return { status: 'rejected', ...base, lines: 0, accepted: 0, rejected: 0, rejectedKey: rejectKey, reason };
   };

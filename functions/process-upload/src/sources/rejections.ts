@@ -1,8 +1,8 @@
 import { putObject } from '@tillflow/aws';
-import { type RejectionLog, type RejectionReport, rejectionReport } from '@tillflow/core';
+import { RejectionLog, type RejectionReport, rejectionReport } from '@tillflow/core';
 
 /**
- * A CSV upload's rejection report has the store file's shape (RejectionReport, packages/core/src/store-file.ts): the
+ * Every source's rejection report (store JSON in process.ts, CSV here) has the store file's shape (RejectionReport, packages/core/src/store-file.ts): the
  * same counts by field and rule, the same cap on the lines shown in full, the same object metadata, so that the API,
  * the dashboard and an operator read a rejected CSV line exactly as a rejected JSON line.
  */
@@ -19,7 +19,7 @@ export function recordObject(header: readonly string[], fields: readonly string[
 
 /**
  * Writes a rejection report, indented (a person reads it to correct the export), with the counts as object metadata
- * (`rejected-lines`, `lines`, `whole-file`) as process.ts writes a store file's, for `GET /files` to read with a HEAD.
+ * (`rejected-lines`, `lines`, `whole-file`), for `GET /files` to tell each file's rejected lines with a HEAD.
  */
 export function putRejectionReport(bucket: string, key: string, report: RejectionReport): Promise<{ etag: string }> {
   return putObject(bucket, key, JSON.stringify(report, null, 1), 'application/json', {
@@ -37,4 +37,18 @@ export function csvRejectionReport(
   reason?: string,
 ): RejectionReport {
   return rejectionReport({ key: source.sourceKey, etag: source.etag }, counts, log, reason);
+}
+
+/** The report of a file rejected whole, with `reason` and no lines, written to `key`. */
+export function putWholeRejection(
+  bucket: string,
+  key: string,
+  source: { sourceKey: string; etag: string },
+  reason: string,
+): Promise<{ etag: string }> {
+  return putRejectionReport(
+    bucket,
+    key,
+    csvRejectionReport(source, { lines: 0, accepted: 0 }, new RejectionLog(), reason),
+  );
 }
