@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isCalendarDate, STORE_ID_RE } from '@tillflow/core';
 import { REPO_ROOT } from '../platform';
 import { BUCKET_NAME } from '../resources';
 import type { CommandOutput } from './command';
+import { parseSubcommand } from './subcommand';
 
 /** What `tillflow lake --help` prints. */
 export const LAKE_USAGE = `Usage: tillflow lake [options]      (npm start -- lake [options])
@@ -128,26 +128,22 @@ export async function runLakeCommand(
     err(`tillflow lake: ${message}\n\n${LAKE_USAGE}`);
     return 2;
   };
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
+  const line = parseSubcommand(
+    argv,
+    {
+      name: 'lake',
+      usage: LAKE_USAGE,
       options: {
         date: { type: 'string' },
         store: { type: 'string' },
         sql: { type: 'string' },
         'state-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    out(LAKE_USAGE);
-    return 0;
-  }
+    },
+    options.output,
+  );
+  if (typeof line === 'number') return line;
+  const { values } = line;
   const date = values.date as string | undefined;
   const store = values.store as string | undefined;
   if (date !== undefined && !isCalendarDate(date)) return usage(`--date takes a date YYYY-MM-DD, got "${date}"`);

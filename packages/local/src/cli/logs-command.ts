@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   CloudWatchLogsClient,
   DescribeLogGroupsCommand,
@@ -7,6 +6,7 @@ import {
 import { REGION } from '../resources';
 import { functionLogGroup } from '../servers/logs';
 import type { CommandOutput } from './command';
+import { parseSubcommand } from './subcommand';
 
 /** What `tillflow logs --help` prints. */
 export const LOGS_USAGE = `Usage: tillflow logs <function> [options]      (npm start -- logs <function> [options])
@@ -52,31 +52,25 @@ export interface LogsCommandOptions {
  * platform answers or the function has no log group, 2 for a bad command line.
  */
 export async function runLogsCommand(argv: string[], options: LogsCommandOptions): Promise<number> {
-  const { out, err } = options.output;
+  const { err } = options.output;
   const env = options.env ?? process.env;
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
+  const line = parseSubcommand(
+    argv,
+    {
+      name: 'logs',
+      usage: LOGS_USAGE,
+      positionals: true,
       options: {
         since: { type: 'string' },
         follow: { type: 'boolean', short: 'f' },
         'filter-pattern': { type: 'string' },
         'logs-port': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (error) {
-    err(`tillflow logs: ${(error as Error).message}\n\n${LOGS_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(LOGS_USAGE);
-    return 0;
-  }
+    },
+    options.output,
+  );
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
   const usage = (message: string): number => {
     err(`tillflow logs: ${message}\n\n${LOGS_USAGE}`);
     return 2;

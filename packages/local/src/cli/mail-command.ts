@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isCalendarDate } from '@tillflow/core';
 import PostalMime from 'postal-mime';
 import { REPO_ROOT } from '../platform';
 import { bareAddresses } from '../servers/ses';
 import type { CommandOutput } from './command';
 import { formatTable } from './lake-command';
+import { parseSubcommand } from './subcommand';
 
 /** What `tillflow mail --help` prints. */
 export const MAIL_USAGE = `Usage: tillflow mail [--date D]          (npm start -- mail [options])
@@ -100,28 +100,23 @@ export async function runMailCommand(
     err(`tillflow mail: ${message}\n\n${MAIL_USAGE}`);
     return 2;
   };
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
+  const line = parseSubcommand(
+    argv,
+    {
+      name: 'mail',
+      usage: MAIL_USAGE,
+      positionals: true,
       options: {
         date: { type: 'string' },
         'state-dir': { type: 'string' },
         html: { type: 'boolean' },
         raw: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    out(MAIL_USAGE);
-    return 0;
-  }
+    },
+    options.output,
+  );
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
   const date = values.date as string | undefined;
   if (date !== undefined && !isCalendarDate(date)) return usage(`--date takes a date YYYY-MM-DD, got "${date}"`);
   const stateDir = resolve(

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { apiTarget } from './api-client';
 import type { CommandOutput } from './command';
+import { parseSubcommand } from './subcommand';
 
 /** What `tillflow open --help` prints. */
 export const OPEN_USAGE = `Usage: tillflow open [--browser] [options]      (npm start -- open)
@@ -28,22 +28,17 @@ export async function runOpenCommand(
   },
 ): Promise<number> {
   const { out, err } = options.output;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { browser: { type: 'boolean' }, api: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    err(`tillflow open: ${(error as Error).message}\n\n${OPEN_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(OPEN_USAGE);
-    return 0;
-  }
+  const line = parseSubcommand(
+    argv,
+    {
+      name: 'open',
+      usage: OPEN_USAGE,
+      options: { browser: { type: 'boolean' }, api: { type: 'string' } },
+    },
+    options.output,
+  );
+  if (typeof line === 'number') return line;
+  const { values } = line;
   let url: string;
   try {
     url = `${apiTarget(values.api as string | undefined, options.env ?? process.env).base}/`;

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { DatesResponse, ReportResponse } from '@tillflow/core';
 import { ApiAnswerError, apiJson, apiTarget } from './api-client';
 import type { CommandOutput } from './command';
+import { parseSubcommand } from './subcommand';
 
 /** What `tillflow report --help` prints. */
 export const REPORT_USAGE = `Usage: tillflow report [--date YYYY-MM-DD] [options]      (npm start -- report ...)
@@ -25,27 +25,21 @@ export async function runReportCommand(
   options: { env?: Record<string, string | undefined>; output: CommandOutput },
 ): Promise<number> {
   const { out, err } = options.output;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
+  const line = parseSubcommand(
+    argv,
+    {
+      name: 'report',
+      usage: REPORT_USAGE,
       options: {
         date: { type: 'string' },
         html: { type: 'boolean' },
         api: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (error) {
-    err(`tillflow report: ${(error as Error).message}\n\n${REPORT_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(REPORT_USAGE);
-    return 0;
-  }
+    },
+    options.output,
+  );
+  if (typeof line === 'number') return line;
+  const { values } = line;
   const date = values.date as string | undefined;
   if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
     err(`tillflow report: --date takes a day as YYYY-MM-DD, got "${date}"\n\n${REPORT_USAGE}`);

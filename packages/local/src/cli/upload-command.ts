@@ -2,10 +2,10 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { FileEntry, FilesResponse, UploadUrlResponse } from '@tillflow/core';
 import { type ApiTarget, apiJson, apiTarget } from './api-client';
 import type { CommandOutput } from './command';
+import { parseSubcommand } from './subcommand';
 
 /** What `tillflow upload --help` prints. */
 export const UPLOAD_USAGE = `Usage: tillflow upload FILE... [options]      (npm start -- upload FILE...)
@@ -32,28 +32,22 @@ export async function runUploadCommand(
   options: { env?: Record<string, string | undefined>; output: CommandOutput },
 ): Promise<number> {
   const { out, err, tty } = options.output;
-  let values: Record<string, string | boolean | undefined>;
-  let files: string[];
-  try {
-    ({ values, positionals: files } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
+  const line = parseSubcommand(
+    argv,
+    {
+      name: 'upload',
+      usage: UPLOAD_USAGE,
+      positionals: true,
       options: {
         wait: { type: 'boolean' },
         timeout: { type: 'string' },
         api: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (error) {
-    err(`tillflow upload: ${(error as Error).message}\n\n${UPLOAD_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(UPLOAD_USAGE);
-    return 0;
-  }
+    },
+    options.output,
+  );
+  if (typeof line === 'number') return line;
+  const { values, positionals: files } = line;
   const usage = (message: string): number => {
     err(`tillflow upload: ${message}\n\n${UPLOAD_USAGE}`);
     return 2;
