@@ -5,9 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { isCalendarDate } from '@tillflow/core';
 import { generateMarketplaceLines, serializeMarketplaceReport } from './marketplace-data';
+import { parseScriptArgs } from './script-args';
 
 const USAGE = `Usage: generate-marketplace-report [options]
   --orders N      orders to generate, 1.1 lines each on average (default 2000)
@@ -19,46 +18,22 @@ const USAGE = `Usage: generate-marketplace-report [options]
   --out FILE      output file (default marketplace-report.csv)
   --help          this text`;
 
-function fail(message: string): never {
-  console.error(`generate-marketplace-report: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-function integer(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min) fail(`--${name} must be an integer ≥ ${min}, got "${text}"`);
-  return n;
-}
-
-let values: Record<string, string | boolean | undefined>;
-try {
-  ({ values } = parseArgs({
-    options: {
-      orders: { type: 'string', default: '2000' },
-      start: { type: 'string', default: '2022-04-01' },
-      days: { type: 'string', default: '91' },
-      seed: { type: 'string', default: '7' },
-      'bad-lines': { type: 'string', default: '0' },
-      plain: { type: 'boolean', default: false },
-      out: { type: 'string', default: 'marketplace-report.csv' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const start = values.start as string;
-if (!isCalendarDate(start)) fail(`--start must be a calendar date YYYY-MM-DD, got "${start}"`);
+const { values, integer, date } = parseScriptArgs('generate-marketplace-report', USAGE, {
+  orders: { type: 'string', default: '2000' },
+  start: { type: 'string', default: '2022-04-01' },
+  days: { type: 'string', default: '91' },
+  seed: { type: 'string', default: '7' },
+  'bad-lines': { type: 'string', default: '0' },
+  plain: { type: 'boolean', default: false },
+  out: { type: 'string', default: 'marketplace-report.csv' },
+});
+const start = date('start');
 const lines = generateMarketplaceLines({
-  orders: integer('orders', values.orders as string, 1),
+  orders: integer('orders', 1),
   start,
-  days: integer('days', values.days as string, 1),
-  seed: integer('seed', values.seed as string, 0),
-  badLines: integer('bad-lines', values['bad-lines'] as string, 0),
+  days: integer('days', 1),
+  seed: integer('seed', 0),
+  badLines: integer('bad-lines', 0),
 });
 const text = serializeMarketplaceReport(lines, !values.plain);
 const out = resolve(values.out as string);

@@ -4,9 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { isCalendarDate } from '@tillflow/core';
 import { generateSampleData, type SampleDataOptions, serializeStoreFile } from './sample-data';
+import { parseScriptArgs } from './script-args';
 
 const USAGE = `Usage: generate-sample-data [options]
   --stores N      stores 0001..N (default 11)
@@ -17,47 +16,21 @@ const USAGE = `Usage: generate-sample-data [options]
   --bad-lines N   invalid lines to inject, spread over the files (default 0)
   --help          this text`;
 
-function fail(message: string): never {
-  console.error(`generate-sample-data: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function integer(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!/^-?\d+$/.test(text) || n < min) fail(`--${name} must be an integer ≥ ${min}, got "${text}"`);
-  return n;
-}
-
-let values: Record<string, string | boolean | undefined>;
-try {
-  ({ values } = parseArgs({
-    options: {
-      stores: { type: 'string', default: '11' },
-      days: { type: 'string', default: '7' },
-      start: { type: 'string', default: '2025-10-27' },
-      seed: { type: 'string', default: '42' },
-      out: { type: 'string', default: 'sample-data' },
-      'bad-lines': { type: 'string', default: '0' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const start = values.start as string;
-if (!isCalendarDate(start)) fail(`--start must be a calendar date YYYY-MM-DD, got "${start}"`);
+const { values, integer, date, fail } = parseScriptArgs('generate-sample-data', USAGE, {
+  stores: { type: 'string', default: '11' },
+  days: { type: 'string', default: '7' },
+  start: { type: 'string', default: '2025-10-27' },
+  seed: { type: 'string', default: '42' },
+  out: { type: 'string', default: 'sample-data' },
+  'bad-lines': { type: 'string', default: '0' },
+});
+const start = date('start');
 const options: SampleDataOptions = {
-  stores: integer('stores', values.stores as string, 1),
-  days: integer('days', values.days as string, 1),
+  stores: integer('stores', 1),
+  days: integer('days', 1),
   start,
-  seed: integer('seed', values.seed as string, 0),
-  badLines: integer('bad-lines', values['bad-lines'] as string, 0),
+  seed: integer('seed', 0),
+  badLines: integer('bad-lines', 0),
 };
 if (options.stores > 9999) fail('--stores must be at most 9999 (store ids have four digits)');
 const out = resolve(values.out as string);
