@@ -573,16 +573,17 @@ locals {
   # the synchronous query); those of Athena only when it is the engine.
   analytics_statements = {
     list_lake = {
-      # The partitions of a range are listed (their ETags make the lake version of the cache key).
+      # The partitions of a range are listed (their ETags make the lake version of the cache key): the sales lake's,
+      # or the marketplace lake's channels and their dates (marketplace_summary).
       sid        = "ListLake"
       actions    = ["s3:ListBucket"]
       resources  = [local.bucket_arn]
-      conditions = [{ test = "StringLike", variable = "s3:prefix", values = ["processed/sales/*"] }]
+      conditions = [{ test = "StringLike", variable = "s3:prefix", values = ["processed/sales/*", "processed/marketplace/*"] }]
     }
     read_lake = {
       sid       = "ReadLake"
       actions   = ["s3:GetObject"]
-      resources = ["${local.bucket_arn}/processed/sales/*"]
+      resources = ["${local.bucket_arn}/processed/sales/*", "${local.bucket_arn}/processed/marketplace/*"]
     }
     write_results = {
       sid       = "WriteResults"
@@ -609,6 +610,7 @@ locals {
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:catalog",
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:database/${aws_glue_catalog_database.lake.name}",
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:table/${aws_glue_catalog_database.lake.name}/sales",
+        "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:table/${aws_glue_catalog_database.lake.name}/marketplace",
       ]
     }
     athena_results = {

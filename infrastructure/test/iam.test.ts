@@ -146,7 +146,9 @@ describe('function roles', () => {
         if (s3.includes('s3:ListBucket')) {
           expect(s.actions, name).toEqual(['s3:ListBucket']);
           expect(s.resources, name).toEqual(['${local.bucket_arn}']);
-          const values = listed[name] ?? [name.includes('analytics') ? 'processed/sales/*' : 'processed/*'];
+          const values =
+            listed[name] ??
+            (name.includes('analytics') ? ['processed/sales/*', 'processed/marketplace/*'] : ['processed/*']);
           expect(s.conditions, name).toEqual([{ test: 'StringLike', variable: 's3:prefix', values }]);
           continue;
         }
@@ -169,7 +171,7 @@ describe('function roles', () => {
       states: /^\$\{local\.(daily_analysis|analytics_job)_state_machine_arn\}$/,
       ses: /^\$\{local\.report_email_identity_arn\}$/,
       athena: /^\$\{local\.athena_workgroup_arn\}$/,
-      glue: /^arn:\$\{local\.partition\}:glue:\$\{var\.aws_region\}:\$\{local\.account_id\}:(catalog|database\/\$\{aws_glue_catalog_database\.lake\.name\}|table\/\$\{aws_glue_catalog_database\.lake\.name\}\/sales)$/,
+      glue: /^arn:\$\{local\.partition\}:glue:\$\{var\.aws_region\}:\$\{local\.account_id\}:(catalog|database\/\$\{aws_glue_catalog_database\.lake\.name\}|table\/\$\{aws_glue_catalog_database\.lake\.name\}\/(sales|marketplace))$/,
     };
     for (const [name, fn] of Object.entries(allFunctions)) {
       for (const s of fn.statements) {

@@ -36,6 +36,7 @@ export {
   ALL_CUSTOMERS,
   type ColumnKind,
   INTEGRITY_CHECKS,
+  type LakeTable,
   OPERATIONS,
   type OperationDefinition,
   type ResultColumn,
