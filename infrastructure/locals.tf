@@ -569,8 +569,8 @@ locals {
     }
   }
 
-  # The statements both analytics functions that compute a result need (run-analytics-job, and query-analytics for
-  # the synchronous query); those of Athena only when it is the engine.
+  # The statements of the analytics functions (run-analytics-job computes; query-analytics lists the range for the
+  # cache key and starts the job); those of Athena only when it is the engine.
   analytics_statements = {
     list_lake = {
       # The partitions of a range are listed (their ETags make the lake version of the cache key): the sales lake's,
@@ -633,7 +633,8 @@ locals {
     }
   }
 
-  # Phase 4: the analytics jobs (docs/architecture.md, "Analytics jobs"). The two that compute carry DuckDB.
+  # Phase 4: the analytics jobs (docs/architecture.md, "Analytics jobs"). Only run-analytics-job computes and carries
+  # DuckDB; query-analytics awaits the job it starts.
   analytics_job_functions = {
     "start-analytics-job" = {
       description     = "API POST /analytics/jobs: validates the operation and parameters, records the job, starts analytics-job."
@@ -714,28 +715,25 @@ locals {
       ]
     }
     "query-analytics" = {
-      description     = "API GET /analytics/query: a small operation answered within its time budget, else handed to a job (202)."
-      memory_mb       = 3008
+      description     = "API GET /analytics/query: a cached result at once, or the request as an analytics job awaited within its time budget (else 202)."
+      memory_mb       = 256
       timeout_seconds = 29
       workflows       = []
       environment = {
         CORS_ALLOWED_ORIGINS        = local.cors_origins_csv
         ANALYTICS_ENGINE            = var.analytics_engine
-        ATHENA_WORKGROUP            = aws_athena_workgroup.lake.name
-        ATHENA_DATABASE             = aws_glue_catalog_database.lake.name
         ANALYTICS_STATE_MACHINE_ARN = local.analytics_job_state_machine_arn
-        ANALYTICS_CACHE_TTL_SECONDS = tostring(var.analytics_cache_ttl_seconds)
         ANALYTICS_QUERY_BUDGET_MS   = tostring(var.analytics_query_budget_ms)
       }
       statements = [
         local.analytics_statements.list_lake,
-        local.analytics_statements.read_lake,
-        local.analytics_statements.write_results,
+        {
+          # Read for an inline result; the same permission signs the link to a large one.
+          sid       = "ReadResults"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/jobs/*"]
+        },
         local.analytics_statements.jobs_and_cache,
-        local.analytics_statements.athena_queries,
-        local.analytics_statements.athena_catalog,
-        local.analytics_statements.athena_results,
-        local.analytics_statements.athena_bucket,
         local.analytics_statements.start_analytics_job,
       ]
     }

@@ -12,7 +12,7 @@ export {
   requestHash,
   type StoredResult,
 } from './compute';
-export { type AnalyticsConfig, AnalyticsEnv, computeSettings } from './config';
+export { type AnalyticsConfig, AnalyticsEnv, computeSettings, querySettings } from './config';
 export { ATHENA, type Dialect, DUCKDB } from './dialect';
 export type { AnalyticsEngine, QueryResult, ResultRow, ResultValue, RunInput } from './engine';
 export {
@@ -25,6 +25,7 @@ export {
   type JobView,
   newJob,
   type QueryOutcome,
+  type QuerySettings,
   queryOrQueue,
   runJob,
   startQueued,
