@@ -276,7 +276,14 @@ describe('function roles', () => {
       'get-health': ['dynamodb:DescribeTable', 's3:ListBucket'],
       'start-analytics-job': ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'states:StartExecution'],
       'run-analytics-job': analyticsCompute,
-      'query-analytics': [...analyticsCompute, 'states:StartExecution'],
+      'query-analytics': [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        's3:ListBucket',
+        'states:StartExecution',
+      ],
       'fail-analytics-job': ['dynamodb:UpdateItem'],
       'get-analytics-job': ['dynamodb:GetItem', 's3:GetObject'],
     };
@@ -329,7 +336,7 @@ describe('function roles', () => {
       'get-health': [],
       'start-analytics-job': [],
       'run-analytics-job': ['athena-results/*', 'jobs/*'],
-      'query-analytics': ['athena-results/*', 'jobs/*'],
+      'query-analytics': [],
       'fail-analytics-job': [],
       'get-analytics-job': [],
     });
