@@ -692,6 +692,40 @@ locals {
         },
       ]
     }
+    "email-analytics-job" = {
+      description     = "The analytics-job workflow's email step: an ended job's outcome as an HTML email (SES) to the report's recipients."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["analytics-job"]
+      environment = {
+        REPORT_EMAIL_RECIPIENTS = join(",", var.report_email_recipients)
+        REPORT_EMAIL_SENDER     = local.report_email_enabled ? var.report_email_sender : ""
+      }
+      statements = [
+        {
+          # The job's record, and the message id written once the email is out.
+          sid       = "ReadJob"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        {
+          # The result's head for the email's table.
+          sid       = "ReadResults"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/jobs/*"]
+        },
+        {
+          # SES v2 SendEmail authorises on the sending identity; the condition pins the From address as well.
+          sid       = "EmailJob"
+          enabled   = local.report_email_enabled
+          actions   = ["ses:SendEmail"]
+          resources = [local.report_email_identity_arn]
+          conditions = [
+            { test = "StringEquals", variable = "ses:FromAddress", values = [local.report_email_enabled ? var.report_email_sender : ""] },
+          ]
+        },
+      ]
+    }
     "get-analytics-job" = {
       description     = "API GET /analytics/jobs/{id}: a job's status and result (inline, or a presigned link)."
       memory_mb       = 256

@@ -120,6 +120,7 @@ describe('the function map and functions/', () => {
       'start-analytics-job': ['ANALYTICS_ENGINE', 'ANALYTICS_STATE_MACHINE_ARN', 'CORS_ALLOWED_ORIGINS'],
       'run-analytics-job': [...analyticsEngine],
       'get-analytics-job': ['CORS_ALLOWED_ORIGINS'],
+      'email-analytics-job': ['REPORT_EMAIL_RECIPIENTS', 'REPORT_EMAIL_SENDER'],
       'query-analytics': [
         'ANALYTICS_ENGINE',
         'ANALYTICS_QUERY_BUDGET_MS',

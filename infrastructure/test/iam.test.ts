@@ -194,12 +194,15 @@ describe('function roles', () => {
     }
   });
 
-  it('lets generate-report send email only when recipients are set, as the report identity and from its sender', () => {
-    const statements = (allFunctions['generate-report']?.statements ?? []) as Statement[];
+  it.each([
+    ['generate-report', 'EmailReport'],
+    ['email-analytics-job', 'EmailJob'],
+  ])('lets %s send email only when recipients are set, as the report identity and from its sender', (fnName, sid) => {
+    const statements = (allFunctions[fnName]?.statements ?? []) as Statement[];
     const ses = statements.filter((s) => s.actions.some((a) => a.startsWith('ses:')));
     expect(ses).toEqual([
       {
-        sid: 'EmailReport',
+        sid,
         enabled: '${local.report_email_enabled}',
         actions: ['ses:SendEmail'],
         resources: ['${local.report_email_identity_arn}'],
@@ -213,7 +216,7 @@ describe('function roles', () => {
       },
     ]);
     for (const [name, fn] of Object.entries(allFunctions)) {
-      if (name === 'generate-report') continue;
+      if (name === 'generate-report' || name === 'email-analytics-job') continue;
       const actions = (fn.statements as Statement[]).flatMap((s) => s.actions);
       expect(
         actions.filter((a) => a.startsWith('ses:')),
@@ -285,6 +288,7 @@ describe('function roles', () => {
         'states:StartExecution',
       ],
       'fail-analytics-job': ['dynamodb:UpdateItem'],
+      'email-analytics-job': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 'ses:SendEmail'],
       'get-analytics-job': ['dynamodb:GetItem', 's3:GetObject'],
     };
     const actual = Object.fromEntries(
@@ -338,6 +342,7 @@ describe('function roles', () => {
       'run-analytics-job': ['athena-results/*', 'jobs/*'],
       'query-analytics': [],
       'fail-analytics-job': [],
+      'email-analytics-job': [],
       'get-analytics-job': [],
     });
   });

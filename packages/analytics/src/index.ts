@@ -15,6 +15,7 @@ export {
 export { type AnalyticsConfig, AnalyticsEnv, computeSettings, querySettings } from './config';
 export { ATHENA, type Dialect, DUCKDB } from './dialect';
 export type { AnalyticsEngine, QueryResult, ResultRow, ResultValue, RunInput } from './engine';
+export { EMAIL_ROWS, type JobEmail, renderJobEmail } from './job-email';
 export {
   completeJob,
   failJob,
