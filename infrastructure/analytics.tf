@@ -1,5 +1,6 @@
-# SQL over the lake: a Glue table over processed/sales/ whose partitions Athena computes from the table's
-# projection (no crawler, no MSCK REPAIR), and a workgroup that keeps its results in the data bucket.
+# SQL over the lake: Glue tables over processed/sales/ (store line items) and processed/marketplace/ (marketplace order
+# lines, a schema of their own) whose partitions Athena computes from each table's projection (no crawler, no MSCK
+# REPAIR), and a workgroup that keeps its results in the data bucket.
 
 resource "aws_glue_catalog_database" "lake" {
   name        = replace("${var.project_name}_lake", "-", "_")
@@ -47,7 +48,7 @@ resource "aws_glue_catalog_table" "sales" {
 
     # Types as packages/columnar writes them (arrow-schema.ts): the instant is a UTC TIMESTAMP(MILLIS), money INT64.
     dynamic "columns" {
-      for_each = concat(local.lake_columns, local.marketplace_columns)
+      for_each = local.lake_columns
 
       content {
         name = columns.value.name
@@ -75,17 +76,84 @@ locals {
     { name = "customer_id", type = "string" },
   ]
 
-  # The marketplace order report's own columns (shared/DESIGN.md, Input formats 2), NULL in a store file's rows: Athena
-  # reads Parquet by column name, so a file without them reads as NULL, as DuckDB's table does (SALES_TABLE_DDL in
-  # packages/analytics/src/duckdb-engine.ts).
+  # The marketplace lake's columns (packages/columnar/src/marketplace-parquet.ts, MARKETPLACE_FIELDS) but `channel`,
+  # which is the table's partition column (the files carry it too, with the same value); the test keeps them in step
+  # with the DuckDB table (MARKETPLACE_TABLE_DDL in packages/analytics/src/duckdb-engine.ts).
   marketplace_columns = [
+    { name = "order_id", type = "string" },
+    { name = "business_date", type = "string" },
     { name = "status", type = "string" },
+    { name = "status_class", type = "string" },
     { name = "fulfilment", type = "string" },
-    { name = "channel", type = "string" },
-    { name = "ship_state", type = "string" },
+    { name = "sales_channel", type = "string" },
+    { name = "ship_service_level", type = "string" },
+    { name = "style", type = "string" },
+    { name = "sku", type = "string" },
     { name = "category", type = "string" },
+    { name = "size", type = "string" },
+    { name = "asin", type = "string" },
+    { name = "courier_status", type = "string" },
+    { name = "quantity", type = "int" },
+    { name = "currency", type = "string" },
+    { name = "amount_cents", type = "bigint" },
+    { name = "ship_city", type = "string" },
+    { name = "ship_state", type = "string" },
+    { name = "ship_postal_code", type = "string" },
+    { name = "ship_country", type = "string" },
+    { name = "promotion_ids", type = "string" },
     { name = "b2b", type = "boolean" },
+    { name = "fulfilled_by", type = "string" },
   ]
+}
+
+resource "aws_glue_catalog_table" "marketplace" {
+  name          = "marketplace"
+  database_name = aws_glue_catalog_database.lake.name
+  description   = "One row per accepted marketplace order line (MarketplaceRow of @tillflow/core), partitioned by channel and order date."
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = {
+    EXTERNAL                        = "TRUE"
+    classification                  = "parquet"
+    "projection.enabled"            = "true"
+    "projection.channel.type"       = "enum"
+    "projection.channel.values"     = join(",", var.marketplace_channels)
+    "projection.date.type"          = "date"
+    "projection.date.format"        = "yyyy-MM-dd"
+    "projection.date.range"         = "2020-01-01,NOW"
+    "projection.date.interval"      = "1"
+    "projection.date.interval.unit" = "DAYS"
+    "storage.location.template"     = "s3://${aws_s3_bucket.data.bucket}/processed/marketplace/channel=$${channel}/date=$${date}/"
+  }
+
+  partition_keys {
+    name = "channel"
+    type = "string"
+  }
+
+  partition_keys {
+    name = "date"
+    type = "string"
+  }
+
+  storage_descriptor {
+    location      = "s3://${aws_s3_bucket.data.bucket}/processed/marketplace/"
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+    ser_de_info {
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    }
+
+    dynamic "columns" {
+      for_each = local.marketplace_columns
+
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
+    }
+  }
 }
 
 resource "aws_athena_workgroup" "lake" {

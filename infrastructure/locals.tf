@@ -569,20 +569,21 @@ locals {
     }
   }
 
-  # The statements both analytics functions that compute a result need (run-analytics-job, and query-analytics for
-  # the synchronous query); those of Athena only when it is the engine.
+  # The statements of the analytics functions (run-analytics-job computes; query-analytics lists the range for the
+  # cache key and starts the job); those of Athena only when it is the engine.
   analytics_statements = {
     list_lake = {
-      # The partitions of a range are listed (their ETags make the lake version of the cache key).
+      # The partitions of a range are listed (their ETags make the lake version of the cache key): the sales lake's,
+      # or the marketplace lake's channels and their dates (marketplace_summary).
       sid        = "ListLake"
       actions    = ["s3:ListBucket"]
       resources  = [local.bucket_arn]
-      conditions = [{ test = "StringLike", variable = "s3:prefix", values = ["processed/sales/*"] }]
+      conditions = [{ test = "StringLike", variable = "s3:prefix", values = ["processed/sales/*", "processed/marketplace/*"] }]
     }
     read_lake = {
       sid       = "ReadLake"
       actions   = ["s3:GetObject"]
-      resources = ["${local.bucket_arn}/processed/sales/*"]
+      resources = ["${local.bucket_arn}/processed/sales/*", "${local.bucket_arn}/processed/marketplace/*"]
     }
     write_results = {
       sid       = "WriteResults"
@@ -609,6 +610,7 @@ locals {
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:catalog",
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:database/${aws_glue_catalog_database.lake.name}",
         "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:table/${aws_glue_catalog_database.lake.name}/sales",
+        "arn:${local.partition}:glue:${var.aws_region}:${local.account_id}:table/${aws_glue_catalog_database.lake.name}/marketplace",
       ]
     }
     athena_results = {
@@ -631,7 +633,8 @@ locals {
     }
   }
 
-  # Phase 4: the analytics jobs (docs/architecture.md, "Analytics jobs"). The two that compute carry DuckDB.
+  # Phase 4: the analytics jobs (docs/architecture.md, "Analytics jobs"). Only run-analytics-job computes and carries
+  # DuckDB; query-analytics awaits the job it starts.
   analytics_job_functions = {
     "start-analytics-job" = {
       description     = "API POST /analytics/jobs: validates the operation and parameters, records the job, starts analytics-job."
@@ -689,6 +692,40 @@ locals {
         },
       ]
     }
+    "email-analytics-job" = {
+      description     = "The analytics-job workflow's email step: an ended job's outcome as an HTML email (SES) to the report's recipients."
+      memory_mb       = 256
+      timeout_seconds = 30
+      workflows       = ["analytics-job"]
+      environment = {
+        REPORT_EMAIL_RECIPIENTS = join(",", var.report_email_recipients)
+        REPORT_EMAIL_SENDER     = local.report_email_enabled ? var.report_email_sender : ""
+      }
+      statements = [
+        {
+          # The job's record, and the message id written once the email is out.
+          sid       = "ReadJob"
+          actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        {
+          # The result's head for the email's table.
+          sid       = "ReadResults"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/jobs/*"]
+        },
+        {
+          # SES v2 SendEmail authorises on the sending identity; the condition pins the From address as well.
+          sid       = "EmailJob"
+          enabled   = local.report_email_enabled
+          actions   = ["ses:SendEmail"]
+          resources = [local.report_email_identity_arn]
+          conditions = [
+            { test = "StringEquals", variable = "ses:FromAddress", values = [local.report_email_enabled ? var.report_email_sender : ""] },
+          ]
+        },
+      ]
+    }
     "get-analytics-job" = {
       description     = "API GET /analytics/jobs/{id}: a job's status and result (inline, or a presigned link)."
       memory_mb       = 256
@@ -712,28 +749,25 @@ locals {
       ]
     }
     "query-analytics" = {
-      description     = "API GET /analytics/query: a small operation answered within its time budget, else handed to a job (202)."
-      memory_mb       = 3008
+      description     = "API GET /analytics/query: a cached result at once, or the request as an analytics job awaited within its time budget (else 202)."
+      memory_mb       = 256
       timeout_seconds = 29
       workflows       = []
       environment = {
         CORS_ALLOWED_ORIGINS        = local.cors_origins_csv
         ANALYTICS_ENGINE            = var.analytics_engine
-        ATHENA_WORKGROUP            = aws_athena_workgroup.lake.name
-        ATHENA_DATABASE             = aws_glue_catalog_database.lake.name
         ANALYTICS_STATE_MACHINE_ARN = local.analytics_job_state_machine_arn
-        ANALYTICS_CACHE_TTL_SECONDS = tostring(var.analytics_cache_ttl_seconds)
         ANALYTICS_QUERY_BUDGET_MS   = tostring(var.analytics_query_budget_ms)
       }
       statements = [
         local.analytics_statements.list_lake,
-        local.analytics_statements.read_lake,
-        local.analytics_statements.write_results,
+        {
+          # Read for an inline result; the same permission signs the link to a large one.
+          sid       = "ReadResults"
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arn}/jobs/*"]
+        },
         local.analytics_statements.jobs_and_cache,
-        local.analytics_statements.athena_queries,
-        local.analytics_statements.athena_catalog,
-        local.analytics_statements.athena_results,
-        local.analytics_statements.athena_bucket,
         local.analytics_statements.start_analytics_job,
       ]
     }

@@ -147,6 +147,17 @@ variable "analytics_engine" {
   }
 }
 
+variable "marketplace_channels" {
+  type        = list(string)
+  description = "Marketplace channels whose reports are uploaded (uploads/marketplace/<channel>/): the partition projection of the Glue table marketplace enumerates them, so Athena reads only these."
+  default     = ["amazon"]
+
+  validation {
+    condition     = length(var.marketplace_channels) > 0 && alltrue([for c in var.marketplace_channels : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", c))])
+    error_message = "marketplace_channels must list at least one channel, each lower-case letters, digits and dashes (at most 32), as an upload key names it."
+  }
+}
+
 variable "analytics_cache_ttl_seconds" {
   type        = number
   description = "How long an identical analytics request (same operation, parameters and lake version) is answered from the cache."

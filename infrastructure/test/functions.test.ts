@@ -120,7 +120,13 @@ describe('the function map and functions/', () => {
       'start-analytics-job': ['ANALYTICS_ENGINE', 'ANALYTICS_STATE_MACHINE_ARN', 'CORS_ALLOWED_ORIGINS'],
       'run-analytics-job': [...analyticsEngine],
       'get-analytics-job': ['CORS_ALLOWED_ORIGINS'],
-      'query-analytics': [...analyticsEngine, 'ANALYTICS_QUERY_BUDGET_MS', 'CORS_ALLOWED_ORIGINS'].sort(),
+      'email-analytics-job': ['REPORT_EMAIL_RECIPIENTS', 'REPORT_EMAIL_SENDER'],
+      'query-analytics': [
+        'ANALYTICS_ENGINE',
+        'ANALYTICS_QUERY_BUDGET_MS',
+        'ANALYTICS_STATE_MACHINE_ARN',
+        'CORS_ALLOWED_ORIGINS',
+      ],
     };
     for (const [name, fn] of Object.entries(all)) {
       expect(Object.keys(fn.environment).sort(), name).toEqual(own[name] ?? []);

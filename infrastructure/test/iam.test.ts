@@ -146,7 +146,9 @@ describe('function roles', () => {
         if (s3.includes('s3:ListBucket')) {
           expect(s.actions, name).toEqual(['s3:ListBucket']);
           expect(s.resources, name).toEqual(['${local.bucket_arn}']);
-          const values = listed[name] ?? [name.includes('analytics') ? 'processed/sales/*' : 'processed/*'];
+          const values =
+            listed[name] ??
+            (name.includes('analytics') ? ['processed/sales/*', 'processed/marketplace/*'] : ['processed/*']);
           expect(s.conditions, name).toEqual([{ test: 'StringLike', variable: 's3:prefix', values }]);
           continue;
         }
@@ -169,7 +171,7 @@ describe('function roles', () => {
       states: /^\$\{local\.(daily_analysis|analytics_job)_state_machine_arn\}$/,
       ses: /^\$\{local\.report_email_identity_arn\}$/,
       athena: /^\$\{local\.athena_workgroup_arn\}$/,
-      glue: /^arn:\$\{local\.partition\}:glue:\$\{var\.aws_region\}:\$\{local\.account_id\}:(catalog|database\/\$\{aws_glue_catalog_database\.lake\.name\}|table\/\$\{aws_glue_catalog_database\.lake\.name\}\/sales)$/,
+      glue: /^arn:\$\{local\.partition\}:glue:\$\{var\.aws_region\}:\$\{local\.account_id\}:(catalog|database\/\$\{aws_glue_catalog_database\.lake\.name\}|table\/\$\{aws_glue_catalog_database\.lake\.name\}\/(sales|marketplace))$/,
     };
     for (const [name, fn] of Object.entries(allFunctions)) {
       for (const s of fn.statements) {
@@ -192,12 +194,15 @@ describe('function roles', () => {
     }
   });
 
-  it('lets generate-report send email only when recipients are set, as the report identity and from its sender', () => {
-    const statements = (allFunctions['generate-report']?.statements ?? []) as Statement[];
+  it.each([
+    ['generate-report', 'EmailReport'],
+    ['email-analytics-job', 'EmailJob'],
+  ])('lets %s send email only when recipients are set, as the report identity and from its sender', (fnName, sid) => {
+    const statements = (allFunctions[fnName]?.statements ?? []) as Statement[];
     const ses = statements.filter((s) => s.actions.some((a) => a.startsWith('ses:')));
     expect(ses).toEqual([
       {
-        sid: 'EmailReport',
+        sid,
         enabled: '${local.report_email_enabled}',
         actions: ['ses:SendEmail'],
         resources: ['${local.report_email_identity_arn}'],
@@ -211,7 +216,7 @@ describe('function roles', () => {
       },
     ]);
     for (const [name, fn] of Object.entries(allFunctions)) {
-      if (name === 'generate-report') continue;
+      if (name === 'generate-report' || name === 'email-analytics-job') continue;
       const actions = (fn.statements as Statement[]).flatMap((s) => s.actions);
       expect(
         actions.filter((a) => a.startsWith('ses:')),
@@ -274,8 +279,16 @@ describe('function roles', () => {
       'get-health': ['dynamodb:DescribeTable', 's3:ListBucket'],
       'start-analytics-job': ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'states:StartExecution'],
       'run-analytics-job': analyticsCompute,
-      'query-analytics': [...analyticsCompute, 'states:StartExecution'],
+      'query-analytics': [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        's3:ListBucket',
+        'states:StartExecution',
+      ],
       'fail-analytics-job': ['dynamodb:UpdateItem'],
+      'email-analytics-job': ['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 'ses:SendEmail'],
       'get-analytics-job': ['dynamodb:GetItem', 's3:GetObject'],
     };
     const actual = Object.fromEntries(
@@ -327,8 +340,9 @@ describe('function roles', () => {
       'get-health': [],
       'start-analytics-job': [],
       'run-analytics-job': ['athena-results/*', 'jobs/*'],
-      'query-analytics': ['athena-results/*', 'jobs/*'],
+      'query-analytics': [],
       'fail-analytics-job': [],
+      'email-analytics-job': [],
       'get-analytics-job': [],
     });
   });

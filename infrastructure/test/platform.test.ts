@@ -1,4 +1,5 @@
-import { API_ROUTE_SPECS, CanonicalRow, storeSummaryKey } from '@tillflow/core';
+import { MARKETPLACE_FIELDS } from '@tillflow/columnar';
+import { API_ROUTE_SPECS, CanonicalRow, marketplaceProcessedKey, storeSummaryKey } from '@tillflow/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Body, block, dynamicBlocks, functionMaps, loadModule, nested, type TerraformModule } from './terraform';
 
@@ -166,15 +167,6 @@ describe('lake', () => {
       payment_method: 'string',
       customer_id: 'string',
     });
-    // The marketplace columns after them, as the DuckDB table has them (packages/analytics/src/duckdb-engine.ts).
-    expect(module.locals.marketplace_columns).toEqual([
-      { name: 'status', type: 'string' },
-      { name: 'fulfilment', type: 'string' },
-      { name: 'channel', type: 'string' },
-      { name: 'ship_state', type: 'string' },
-      { name: 'category', type: 'string' },
-      { name: 'b2b', type: 'boolean' },
-    ]);
     expect(nested(table, 'partition_keys').map((p) => p.name)).toEqual(['date', 'store']);
     const parameters = table.parameters as Record<string, string>;
     expect(parameters['projection.enabled']).toBe('true');
@@ -183,6 +175,29 @@ describe('lake', () => {
       's3://${aws_s3_bucket.data.bucket}/processed/sales/date=$${date}/store=$${store}/',
     );
     expect(block(module, 'resource', 'aws_athena_workgroup', 'lake')).toBeDefined();
+  });
+
+  it('declares the marketplace lake as a table of its own, partitioned by channel and date with projection', () => {
+    const table = block(module, 'resource', 'aws_glue_catalog_table', 'marketplace');
+    const columns = module.locals.marketplace_columns as { name: string; type: string }[];
+    // The columns packages/columnar writes (MARKETPLACE_FIELDS) but channel, which is the partition column.
+    expect(columns.map((c) => c.name)).toEqual(MARKETPLACE_FIELDS.map(([name]) => name).filter((n) => n !== 'channel'));
+    const types = Object.fromEntries(columns.map((c) => [c.name, c.type]));
+    expect([types.quantity, types.amount_cents, types.b2b, types.status_class]).toEqual([
+      'int',
+      'bigint',
+      'boolean',
+      'string',
+    ]);
+    expect(nested(table, 'partition_keys').map((p) => p.name)).toEqual(['channel', 'date']);
+    const parameters = table.parameters as Record<string, string>;
+    expect(parameters['projection.channel.values']).toBe('${join(",", var.marketplace_channels)}');
+    // The same layout as marketplaceProcessedKey() in @tillflow/core.
+    expect(parameters['storage.location.template']).toBe(
+      's3://${aws_s3_bucket.data.bucket}/processed/marketplace/channel=$${channel}/date=$${date}/',
+    );
+    const key = marketplaceProcessedKey({ channel: 'amazon', name: 'q2' }, '2022-04-30');
+    expect(key.startsWith('processed/marketplace/channel=amazon/date=2022-04-30/')).toBe(true);
   });
 });
 

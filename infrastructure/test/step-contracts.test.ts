@@ -239,6 +239,11 @@ const RESULTS: Record<string, readonly unknown[]> = {
   'fail-analytics-job': [
     { jobId: JOB_ID, status: 'FAILED', error: 'TransientError', reason: 'throttled', recorded: true },
   ],
+  'email-analytics-job': [
+    { status: 'sent', messageId: 'e-1', recipients: 1, jobStatus: 'SUCCEEDED' },
+    { status: 'skipped', reason: 'sent-already' },
+    { status: 'off' },
+  ],
   'process-upload': [processed, rejectedWhole, marketplaceProcessed, marketplaceRejected, mappedProcessed],
   'write-metrics': [write],
   'check-all-stores': [check],

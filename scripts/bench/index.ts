@@ -52,6 +52,11 @@ const benches: Bench[] = [
     args: () => (quick ? ['--stores', String(QUICK.stores), '--days', String(QUICK.days)] : []),
   },
   {
+    name: 'analytics-jobs',
+    script: 'analytics-jobs.ts',
+    args: () => (quick ? ['--stores', String(QUICK.stores), '--days', String(QUICK.days), '--orders', '40'] : []),
+  },
+  {
     name: 'growth',
     script: 'growth.ts',
     args: () => (quick ? ['--sizes', '2,3', '--days', '2'] : ['--sizes', '11,50,200', '--days', '7']),

@@ -36,13 +36,17 @@ describe('npm run bench -- --quick', { timeout: 600_000 }, () => {
     const table = result.stdout.slice(result.stdout.indexOf('=== results'));
     const rows = table.split('\n').slice(3).filter(Boolean);
     const benches = new Set(rows.map((row) => row.split(/\s+/)[0]));
-    expect([...benches].sort()).toEqual(['cold-start', 'columnar', 'growth', 'platform']);
+    expect([...benches].sort()).toEqual(['analytics-jobs', 'cold-start', 'columnar', 'growth', 'platform']);
     // Every row has a finite value with its unit, and a peer row its ratio.
     for (const row of rows) expect(row).toMatch(/\s\d+(\.\d+)? (ms|s|KB|MB|MB\/s|×)(\s|$)/);
     const upload = rows.find((row) => row.includes('one upload at 3 stores'));
     expect(upload).toMatch(/2 stores: [\d.]+ ms\s+[\d.]+×/);
     expect(rows.some((row) => row.includes('generate-upload-url cold import (API)'))).toBe(true);
     expect(rows.some((row) => row.includes('through both workflows'))).toBe(true);
+    // One job of each of the seven operations, through the workflow.
+    expect(
+      rows.filter((row) => row.startsWith('analytics-jobs') && row.includes('job (workflow, DuckDB)')),
+    ).toHaveLength(7);
     // Quick runs judge no target.
     expect(table).not.toMatch(/PASS|FAIL/);
   });

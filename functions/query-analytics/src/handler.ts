@@ -1,20 +1,20 @@
 import {
   AnalyticsEnv,
-  computeSettings,
   lakeFilesOf,
   newJob,
   parametersFromQuery,
   queryOrQueue,
+  querySettings,
   validateRequest,
 } from '@tillflow/analytics';
-import { selectEngine } from '@tillflow/analytics/engines';
 import { defineHttpHandler, Env, requesterOf } from '@tillflow/aws';
 import { type AnalyticsJobAccepted, AnalyticsQueryParameters } from '@tillflow/core';
 
 /**
- * `GET /analytics/query?operation=…&from=…&to=…`: a small operation answered at once (200, the job with its result)
- * when its partitions are small enough and it finishes within `ANALYTICS_QUERY_BUDGET_MS`; otherwise the same request
- * becomes a job of the analytics-job workflow and the answer is 202 with its link.
+ * `GET /analytics/query?operation=…&from=…&to=…`: an identical request's cached result at once, or the request as a
+ * job of the analytics-job workflow awaited for `ANALYTICS_QUERY_BUDGET_MS`: 200 with the ended job (its result, or
+ * its failure) when it ends in time, else 202 with its link. The job computes (DuckDB in run-analytics-job), so this
+ * API function carries no engine.
  */
 export const handler = defineHttpHandler(
   {
@@ -22,12 +22,11 @@ export const handler = defineHttpHandler(
     config: { BUCKET_NAME: Env.BUCKET_NAME, SALES_TABLE: Env.SALES_TABLE, ...AnalyticsEnv },
     query: AnalyticsQueryParameters,
   },
-  async (_event, { config, query, logger }) => {
+  async (event, { config, query, logger }) => {
     const request = validateRequest(query.operation, parametersFromQuery(query.operation, query));
-    const engine = selectEngine(config);
     const lake = await lakeFilesOf(config.BUCKET_NAME, request);
-    const job = newJob(request, requesterOf(_event), engine.name, new Date());
-    const outcome = await queryOrQueue(request, job, computeSettings(config, engine), lake);
+    const job = newJob(request, requesterOf(event), config.ANALYTICS_ENGINE, new Date());
+    const outcome = await queryOrQueue(request, job, querySettings(config), lake);
     logger.info('analytics query', { jobId: job.job_id, operation: request.operation, outcome: outcome.kind });
     if (outcome.kind === 'answered') return { statusCode: 200, body: outcome.view };
     const self = `/analytics/jobs/${job.job_id}`;

@@ -4,11 +4,13 @@ import {
   type LakeFile,
   lakeVersion,
   listLakeFiles,
+  listMarketplaceFiles,
   putAnalyticsResult,
   putCachedResult,
 } from '@tillflow/aws';
 import type { AnalyticsRequest } from '@tillflow/core';
 import type { AnalyticsEngine, QueryResult } from './engine';
+import { OPERATIONS } from './operations';
 import { buildQuery } from './query';
 import { canonicalRequest } from './validate';
 
@@ -48,13 +50,18 @@ export function requestHash(request: AnalyticsRequest, version: string): string 
   return createHash('sha256').update(canonicalRequest(request)).update('\n').update(version).digest('hex').slice(0, 40);
 }
 
-/** The partitions of a request's range and the lake version they make. */
+/**
+ * The partitions of a request's range in the table its operation reads (the sales lake, or the marketplace lake for
+ * `marketplace_summary`), and the lake version they make.
+ */
 export async function lakeFilesOf(
   bucket: string,
   request: AnalyticsRequest,
 ): Promise<{ files: LakeFile[]; version: string }> {
-  const { from, to, stores } = request.parameters;
-  const files = await listLakeFiles(bucket, { from, to, stores });
+  const files =
+    request.operation === 'marketplace_summary'
+      ? await listMarketplaceFiles(bucket, request.parameters)
+      : await listLakeFiles(bucket, request.parameters);
   return { files, version: lakeVersion(files) };
 }
 
@@ -80,6 +87,7 @@ export async function computeResult(
   const query = buildQuery(request, settings.engine.dialect);
   const rows = await settings.engine.run({
     query,
+    table: OPERATIONS[request.operation].table,
     columns: query.columns,
     files,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -4,18 +4,31 @@ import { join } from 'node:path';
 import type { LakeFile } from '@tillflow/aws';
 import { DUCKDB } from './dialect';
 import type { AnalyticsEngine, QueryResult, RunInput } from './engine';
+import type { LakeTable } from './operations';
 import { toResultRows } from './values';
 
 /**
- * The table every operation reads, in DuckDB: the canonical row's columns (packages/core/src/canonical-row.schema.ts,
- * as packages/columnar writes them) and the marketplace columns, NULL in a store file's rows. The Glue table of
- * infrastructure/analytics.tf declares the same columns for Athena.
+ * The store line items' table, in DuckDB: the canonical row's columns (packages/core/src/canonical-row.schema.ts, as
+ * packages/columnar writes them). The Glue table `sales` of infrastructure/analytics.tf declares the same columns.
  */
 export const SALES_TABLE_DDL = `CREATE TABLE sales (
   store_id VARCHAR, business_date VARCHAR, transaction_id VARCHAR, timestamp_ms TIMESTAMPTZ,
   utc_offset_minutes SMALLINT, item_sku VARCHAR, item_name VARCHAR, quantity INTEGER, unit_price_cents BIGINT,
-  line_total_cents BIGINT, discount_cents BIGINT, payment_method VARCHAR, customer_id VARCHAR,
-  status VARCHAR, fulfilment VARCHAR, channel VARCHAR, ship_state VARCHAR, category VARCHAR, b2b BOOLEAN)`;
+  line_total_cents BIGINT, discount_cents BIGINT, payment_method VARCHAR, customer_id VARCHAR)`;
+
+/**
+ * The marketplace order lines' table, in DuckDB: the columns of packages/columnar/src/marketplace-parquet.ts
+ * (`MARKETPLACE_FIELDS`, the test keeps them in step). The Glue table `marketplace` declares the same columns, its
+ * `channel` as the partition column.
+ */
+export const MARKETPLACE_TABLE_DDL = `CREATE TABLE marketplace (
+  channel VARCHAR, order_id VARCHAR, business_date VARCHAR, status VARCHAR, status_class VARCHAR, fulfilment VARCHAR,
+  sales_channel VARCHAR, ship_service_level VARCHAR, style VARCHAR, sku VARCHAR, category VARCHAR, size VARCHAR,
+  asin VARCHAR, courier_status VARCHAR, quantity INTEGER, currency VARCHAR, amount_cents BIGINT, ship_city VARCHAR,
+  ship_state VARCHAR, ship_postal_code VARCHAR, ship_country VARCHAR, promotion_ids VARCHAR, b2b BOOLEAN,
+  fulfilled_by VARCHAR)`;
+
+const TABLE_DDL: Record<LakeTable, string> = { sales: SALES_TABLE_DDL, marketplace: MARKETPLACE_TABLE_DDL };
 
 /** How many partition files are fetched at once. */
 const FETCH_CONCURRENCY = 8;
@@ -29,7 +42,7 @@ export interface DuckDbEngineOptions {
 
 /**
  * DuckDB (`@duckdb/node-api`, embedded): fetches the partitions of the range through the S3 API into a folder of
- * its own under /tmp, loads them into an in-memory table and runs the operation's statement with its parameters
+ * its own under /tmp, loads them into an in-memory table (the one the operation reads) and runs the operation's statement with its parameters
  * bound. DuckDB's httpfs extension would read S3 itself, but it is downloaded at run time, which a Lambda without
  * internet access (and this project's build) cannot do. DuckDB is imported on first use, so that a function that only
  * validates requests never loads the native module.
@@ -52,8 +65,8 @@ async function runDuckDb(input: RunInput, options: DuckDbEngineOptions): Promise
   try {
     const paths = await fetchAll(input.files, options.fetch, dir);
     input.signal?.throwIfAborted();
-    await connection.run(SALES_TABLE_DDL);
-    if (paths.length > 0) await load(connection, paths);
+    await connection.run(TABLE_DDL[input.table]);
+    if (paths.length > 0) await load(connection, input.table, paths);
     input.signal?.throwIfAborted();
     const statement = await connection.prepare(input.query.sql);
     statement.bind(input.query.params);
@@ -93,43 +106,8 @@ function pathLiteral(path: string): string {
   return `'${path.replaceAll("'", "''")}'`;
 }
 
-/**
- * Loads the files into `sales` by column name (a file without the marketplace columns leaves them NULL). When DuckDB
- * cannot decode `discount_cents` (packages/columnar wrote it with BYTE_STREAM_SPLIT, which DuckDB 1.5 reads for FLOAT
- * and DOUBLE only) that column is decoded by @tillflow/columnar and joined on file and row number, as
- * packages/local/src/cli/lake-command.ts does; delete {@link loadWithDecodedDiscounts} once every file in the lake is
- * written with an encoding DuckDB reads.
- */
-async function load(connection: Connection, paths: readonly string[]): Promise<void> {
+/** Loads the files into `table` by column name: DuckDB decodes every column packages/columnar writes. */
+async function load(connection: Connection, table: LakeTable, paths: readonly string[]): Promise<void> {
   const list = `[${paths.map(pathLiteral).join(', ')}]`;
-  try {
-    await connection.run(`INSERT INTO sales BY NAME SELECT * FROM read_parquet(${list}, union_by_name = true)`);
-  } catch (error) {
-    if (!/BYTE_STREAM_SPLIT/i.test((error as Error).message)) throw error;
-    await loadWithDecodedDiscounts(connection, paths, list);
-  }
-}
-
-async function loadWithDecodedDiscounts(connection: Connection, paths: readonly string[], list: string): Promise<void> {
-  const [{ readFile }, { readParquetColumns }] = await Promise.all([
-    import('node:fs/promises'),
-    import('@tillflow/columnar'),
-  ]);
-  await connection.run('CREATE TEMP TABLE discounts (filename VARCHAR, file_row_number BIGINT, discount_cents BIGINT)');
-  const appender = await connection.createAppender('discounts');
-  for (const path of paths) {
-    const { discount_cents: values } = await readParquetColumns(await readFile(path), ['discount_cents']);
-    values.forEach((value, row) => {
-      appender.appendVarchar(path);
-      appender.appendBigInt(BigInt(row));
-      appender.appendBigInt(BigInt(value));
-      appender.endRow();
-    });
-  }
-  appender.closeSync();
-  await connection.run(
-    `INSERT INTO sales BY NAME SELECT f.* EXCLUDE (discount_cents, filename, file_row_number), d.discount_cents ` +
-      `FROM read_parquet(${list}, union_by_name = true, filename = true, file_row_number = true) AS f ` +
-      'JOIN discounts AS d USING (filename, file_row_number)',
-  );
+  await connection.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet(${list}, union_by_name = true)`);
 }

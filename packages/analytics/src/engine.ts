@@ -4,7 +4,7 @@
  */
 import type { LakeFile } from '@tillflow/aws';
 import type { Dialect } from './dialect';
-import type { ResultColumn } from './operations';
+import type { LakeTable, ResultColumn } from './operations';
 import type { BoundSql } from './sql';
 
 /** A JSON value of a result cell. */
@@ -22,6 +22,8 @@ export interface QueryResult {
 /** What a run is given besides its SQL. */
 export interface RunInput {
   query: BoundSql;
+  /** The table the statement reads, which `files` are partitions of. */
+  table: LakeTable;
   columns: readonly ResultColumn[];
   /** The partitions of the range (the DuckDB engine loads these; Athena's projection finds them itself). */
   files: readonly LakeFile[];

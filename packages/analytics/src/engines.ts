@@ -4,5 +4,5 @@
  * (packages/build carries it in the zip); the others import `@tillflow/analytics` and never reach it.
  */
 export { athenaEngine } from './athena-engine';
-export { type DuckDbEngineOptions, duckDbEngine, SALES_TABLE_DDL } from './duckdb-engine';
+export { type DuckDbEngineOptions, duckDbEngine, MARKETPLACE_TABLE_DDL, SALES_TABLE_DDL } from './duckdb-engine';
 export { selectEngine } from './select-engine';

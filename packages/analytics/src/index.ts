@@ -12,9 +12,10 @@ export {
   requestHash,
   type StoredResult,
 } from './compute';
-export { type AnalyticsConfig, AnalyticsEnv, computeSettings } from './config';
+export { type AnalyticsConfig, AnalyticsEnv, computeSettings, querySettings } from './config';
 export { ATHENA, type Dialect, DUCKDB } from './dialect';
 export type { AnalyticsEngine, QueryResult, ResultRow, ResultValue, RunInput } from './engine';
+export { EMAIL_ROWS, type JobEmail, renderJobEmail } from './job-email';
 export {
   completeJob,
   failJob,
@@ -25,6 +26,7 @@ export {
   type JobView,
   newJob,
   type QueryOutcome,
+  type QuerySettings,
   queryOrQueue,
   runJob,
   startQueued,
@@ -36,6 +38,7 @@ export {
   ALL_CUSTOMERS,
   type ColumnKind,
   INTEGRITY_CHECKS,
+  type LakeTable,
   OPERATIONS,
   type OperationDefinition,
   type ResultColumn,

@@ -4,6 +4,7 @@ import {
   causeMessage,
   getAnalyticsJob,
   getAnalyticsResult,
+  getCachedResult,
   type LakeFile,
   presignResultGet,
   putAnalyticsJob,
@@ -12,7 +13,7 @@ import {
 } from '@tillflow/aws';
 import type { AnalyticsRequest } from '@tillflow/core';
 import { ValidationError } from '@tillflow/core';
-import { type Computed, type ComputeSettings, computeResult, type StoredResult } from './compute';
+import { type Computed, type ComputeSettings, computeResult, requestHash, type StoredResult } from './compute';
 import type { QueryResult } from './engine';
 import { validateRequest } from './validate';
 
@@ -192,41 +193,70 @@ export async function viewJob(bucket: string, job: AnalyticsJob, linkSeconds: nu
 /** What the synchronous query did: answered within its budget, or handed the request to a job. */
 export type QueryOutcome = { kind: 'answered'; view: JobView } | { kind: 'queued'; job: AnalyticsJob };
 
+/** What `GET /analytics/query` needs: where jobs and results live, the workflow, and its limits. */
+export interface QuerySettings {
+  bucket: string;
+  table: string;
+  stateMachineArn: string;
+  /** How long the query waits for the job before it answers 202. */
+  budgetMs: number;
+  /** Partitions larger than this in total are handed to the job without waiting. */
+  maxBytes: number;
+  linkSeconds: number;
+}
+
 /**
- * `GET /analytics/query`: runs the request here when its partitions are at most `maxBytes` and it finishes within
- * `budgetMs`; otherwise (or when the budget runs out, which interrupts DuckDB) the same job is handed to the workflow
- * and the caller polls it. Either way the job is recorded, so `GET /analytics/jobs/{id}` shows it.
+ * `GET /analytics/query`: the request is answered from the cache when an identical request on the same lake version
+ * has a result (the job recorded SUCCEEDED at once, `cached`); otherwise it becomes a job of the analytics-job
+ * workflow, which computes it (DuckDB lives in run-analytics-job only, so this function stays a small API bundle),
+ * and the query waits for the job to end within `budgetMs`. An ended job (SUCCEEDED, or FAILED with its reason) is
+ * answered; one still running, or one whose partitions exceed `maxBytes`, is `queued` and the caller polls it.
  */
 export async function queryOrQueue(
   request: AnalyticsRequest,
   job: AnalyticsJob,
-  settings: ComputeSettings & { stateMachineArn: string; budgetMs: number; maxBytes: number; linkSeconds: number },
+  settings: QuerySettings,
   lake: { files: LakeFile[]; version: string },
+  now = new Date(),
 ): Promise<QueryOutcome> {
-  const bytes = lake.files.reduce((sum, f) => sum + f.size, 0);
-  const here = bytes <= settings.maxBytes;
-  await putAnalyticsJob(settings.table, here ? { ...job, status: 'RUNNING', started_at: job.created_at } : job);
-  if (here) {
-    try {
-      const computed = await computeResult(request, job.job_id, settings, {
-        lake,
-        signal: AbortSignal.timeout(settings.budgetMs),
-      });
-      await completeJob(settings.table, job.job_id, computed);
-      const done = await getAnalyticsJob(settings.table, job.job_id, Math.floor(Date.now() / 1000));
-      return { kind: 'answered', view: await viewJob(settings.bucket, done, settings.linkSeconds) };
-    } catch (error) {
-      if (!isBudgetExceeded(error)) throw error;
-      // Handed to the workflow: QUEUED again until its run step starts.
-      await updateAnalyticsJob(settings.table, job.job_id, 'QUEUED', { updated_at: new Date().toISOString() });
-    }
+  const deadline = Date.now() + settings.budgetMs;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const cached = await getCachedResult(settings.table, requestHash(request, lake.version), nowSeconds);
+  if (cached) {
+    const done: AnalyticsJob = {
+      ...job,
+      status: 'SUCCEEDED',
+      started_at: job.created_at,
+      finished_at: now.toISOString(),
+      result_key: cached.result_key,
+      row_count: cached.row_count,
+      cached: true,
+      lake_version: lake.version,
+    };
+    await putAnalyticsJob(settings.table, done);
+    return { kind: 'answered', view: await viewJob(settings.bucket, done, settings.linkSeconds) };
   }
-  await startQueued(settings.table, settings.stateMachineArn, job);
-  return { kind: 'queued', job };
+  await submitJob(settings.table, settings.stateMachineArn, job);
+  const bytes = lake.files.reduce((sum, f) => sum + f.size, 0);
+  if (bytes > settings.maxBytes) return { kind: 'queued', job };
+  const ended = await waitForEnd(settings.table, job.job_id, deadline);
+  if (!ended) return { kind: 'queued', job };
+  return { kind: 'answered', view: await viewJob(settings.bucket, ended, settings.linkSeconds) };
 }
 
-/** Whether an error is the time budget's abort (AbortSignal.timeout, or DuckDB's answer to the interrupt). */
-function isBudgetExceeded(error: unknown): boolean {
-  const e = error as Error;
-  return e?.name === 'TimeoutError' || e?.name === 'AbortError' || /INTERRUPT/i.test(e?.message ?? '');
+/** The first poll of a job's record, then each next one this much later (to a cap): short jobs answer soon. */
+const POLL_FIRST_MS = 50;
+const POLL_MAX_MS = 250;
+
+/** Reads the job's record until it has ended or `deadline` (epoch ms) passes; undefined when it has not ended. */
+async function waitForEnd(table: string, jobId: string, deadline: number): Promise<AnalyticsJob | undefined> {
+  let pause = POLL_FIRST_MS;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    const record = await getAnalyticsJob(table, jobId, Math.floor(Date.now() / 1000));
+    if (record.status === 'SUCCEEDED' || record.status === 'FAILED') return record;
+    pause = Math.min(pause * 2, POLL_MAX_MS);
+  }
 }

@@ -11,9 +11,17 @@ export interface ResultColumn {
   kind: ColumnKind;
 }
 
-/** One operation: its result's columns and the SQL (one text per dialect) that computes it. */
+/**
+ * The table an operation reads: `sales`, the store line items of `processed/sales/date=<d>/store=<s>/`, or
+ * `marketplace`, the marketplace order lines of `processed/marketplace/channel=<c>/date=<d>/` (a schema of their own,
+ * packages/columnar/src/marketplace-parquet.ts). The engines load, or Athena's Glue tables name, the one it reads.
+ */
+export type LakeTable = 'sales' | 'marketplace';
+
+/** One operation: the table it reads, its result's columns and the SQL (one text per dialect) that computes it. */
 export interface OperationDefinition<N extends OperationName> {
   name: N;
+  table: LakeTable;
   /** One line for the docs and the OpenAPI description. */
   summary: string;
   columns: readonly ResultColumn[];
@@ -62,6 +70,7 @@ const DIMENSIONS = { store: 'store_id', product: 'item_sku', payment_method: 'pa
 
 const revenueByPeriod: OperationDefinition<'revenue_by_period'> = {
   name: 'revenue_by_period',
+  table: 'sales',
   summary:
     'Net and gross sales, transactions and units per period (day, ISO week, month) and per store, product or payment method, with the growth over the previous period of the same value (LAG) and the rank within the period (RANK).',
   columns: [
@@ -107,6 +116,7 @@ const RANKING_METRICS = {
 
 const storeRanking: OperationDefinition<'store_ranking'> = {
   name: 'store_ranking',
+  table: 'sales',
   summary:
     "Every store's net sales, transactions, items, average basket, share of the company's net sales and days reported over the range, ranked (RANK) by one of them.",
   columns: [
@@ -137,6 +147,7 @@ const storeRanking: OperationDefinition<'store_ranking'> = {
 
 const productAffinity: OperationDefinition<'product_affinity'> = {
   name: 'product_affinity',
+  table: 'sales',
   summary:
     'Pairs of products bought in the same transaction: the transactions holding each and both, support (share of all transactions holding both), confidence each way and lift; strongest lift first.',
   columns: [
@@ -191,6 +202,7 @@ export const ALL_CUSTOMERS = 'all';
 
 const customerAnalysis: OperationDefinition<'customer_analysis'> = {
   name: 'customer_analysis',
+  table: 'sales',
   summary:
     "Customers by what they spent over the range (segments between the given bounds) and all together: customers, repeat customers (more than one transaction) and repeat rate, transactions, net sales, average lifetime value (net sales per customer) and the segment's share of customers.",
   columns: [
@@ -231,6 +243,7 @@ const customerAnalysis: OperationDefinition<'customer_analysis'> = {
 
 const hourlyProfile: OperationDefinition<'hourly_profile'> = {
   name: 'hourly_profile',
+  table: 'sales',
   summary:
     "Transactions, net sales and items by local hour of the day (the store's own offset), for the company or per store, with each hour's share of the transactions.",
   columns: [
@@ -253,20 +266,32 @@ const hourlyProfile: OperationDefinition<'hourly_profile'> = {
   },
 };
 
+/**
+ * The marketplace lines of the range: `SELECT * FROM marketplace` of the dates (and channels). `channel` is a column
+ * of every marketplace file and, in Athena's Glue table, the partition column of the same value.
+ */
+function marketplaceLines(b: Binder, d: Dialect, p: { from: string; to: string; channels?: string[] | undefined }) {
+  const conditions = [d.dateRange(b.text(p.from), b.text(p.to))];
+  if (p.channels) conditions.push(`channel IN ${b.list(p.channels)}`);
+  return `lines AS (SELECT * FROM marketplace WHERE ${conditions.join(' AND ')})`;
+}
+
 const MARKETPLACE_GROUPS = {
   category: 'category',
-  ship_state: 'ship_state',
+  // Upper-cased, as the report's KPIs group them (exports spell a state both ways).
+  ship_state: 'upper(ship_state)',
   status: 'status',
   fulfilment: 'fulfilment',
   channel: 'channel',
-  b2b: "CASE WHEN b2b THEN 'B2B' WHEN NOT b2b THEN 'B2C' END",
+  b2b: "CASE WHEN b2b THEN 'B2B' ELSE 'B2C' END",
   month: 'substr(business_date, 1, 7)',
 } as const;
 
 const marketplaceSummary: OperationDefinition<'marketplace_summary'> = {
   name: 'marketplace_summary',
+  table: 'marketplace',
   summary:
-    'Marketplace rows (those with a channel) grouped by category, ship state, status, fulfilment, channel, B2B or month: records, active and excluded records (cancelled, returned, rejected, lost, damaged), orders, units, revenue, B2B revenue, average order value and share of revenue; excluded statuses count in records only.',
+    "Marketplace order lines (the marketplace lake, processed/marketplace/) grouped by category, ship state, status, fulfilment, channel, B2B or month: records, sold and unsold records (by default a status class other than active: cancelled, returned, rejected, lost, damaged; or the statuses given), orders (distinct Order ID), units, revenue (the report's Amount), B2B revenue, average order value and share of revenue; unsold lines count in records only.",
   columns: [
     ...cols('text', 'group_value'),
     ...cols('integer', 'records', 'active_records', 'excluded_records', 'orders', 'quantity', 'revenue_cents'),
@@ -275,19 +300,22 @@ const marketplaceSummary: OperationDefinition<'marketplace_summary'> = {
   ],
   build(p, d) {
     const b = new Binder();
-    const base = lines(b, d, p, ['channel IS NOT NULL']);
-    const excluded = b.list(p.excluded_statuses.map((s) => s.toLowerCase()));
+    const base = marketplaceLines(b, d, p);
+    const unsold = p.excluded_statuses
+      ? `lower(status) IN ${b.list(p.excluded_statuses.map((s) => s.toLowerCase()))}`
+      : `status_class <> ${b.text('active')}`;
+    const amount = 'COALESCE(amount_cents, 0)';
     return b.done(`WITH ${base},
       flagged AS (
-        SELECT lines.*, CASE WHEN lower(status) IN ${excluded} THEN 1 ELSE 0 END AS excluded,
+        SELECT lines.*, CASE WHEN ${unsold} THEN 1 ELSE 0 END AS excluded,
           ${MARKETPLACE_GROUPS[p.group_by]} AS group_value
         FROM lines),
       grouped AS (
         SELECT group_value, COUNT(*) AS records, SUM(1 - excluded) AS active_records, SUM(excluded) AS excluded_records,
-          COUNT(DISTINCT CASE WHEN excluded = 0 THEN transaction_id END) AS orders,
+          COUNT(DISTINCT CASE WHEN excluded = 0 THEN order_id END) AS orders,
           SUM(CASE WHEN excluded = 0 THEN quantity ELSE 0 END) AS quantity,
-          SUM(CASE WHEN excluded = 0 THEN ${NET} ELSE 0 END) AS revenue_cents,
-          SUM(CASE WHEN excluded = 0 AND b2b THEN ${NET} ELSE 0 END) AS b2b_revenue_cents
+          SUM(CASE WHEN excluded = 0 THEN ${amount} ELSE 0 END) AS revenue_cents,
+          SUM(CASE WHEN excluded = 0 AND b2b THEN ${amount} ELSE 0 END) AS b2b_revenue_cents
         FROM flagged GROUP BY group_value)
       SELECT group_value, records, active_records, excluded_records, orders, quantity, revenue_cents, b2b_revenue_cents,
         ${ratio('revenue_cents', 'orders')} AS average_order_value_cents,
@@ -306,6 +334,7 @@ export const INTEGRITY_CHECKS = [
 
 const dataIntegrity: OperationDefinition<'data_integrity'> = {
   name: 'data_integrity',
+  table: 'sales',
   summary:
     'Lines per partition (business date × store); transaction ids used for more than one sale within a partition (more than one instant or payment method); ids found in more than one partition; and store-file ids that do not start with the prefix and store id of their partition.',
   columns: [
@@ -329,7 +358,7 @@ const dataIntegrity: OperationDefinition<'data_integrity'> = {
         FROM lines GROUP BY transaction_id HAVING COUNT(DISTINCT ${partition}) > 1),
       mismatched AS (
         SELECT business_date, store_id, transaction_id, COUNT(*) AS lines FROM lines
-        WHERE channel IS NULL AND NOT starts_with(transaction_id, ${b.text(p.transaction_prefix)} || store_id || '-')
+        WHERE NOT starts_with(transaction_id, ${b.text(p.transaction_prefix)} || store_id || '-')
         GROUP BY business_date, store_id, transaction_id)
       SELECT 'partition_lines' AS check_name, business_date, store_id, CAST(NULL AS VARCHAR) AS transaction_id, lines,
         1 AS partitions FROM per_partition

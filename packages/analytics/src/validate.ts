@@ -104,12 +104,14 @@ function asNumber(text: string): number | string {
 }
 
 /**
- * The request as one text that equal requests share: keys sorted at every level, store lists sorted (the order of
- * `stores` does not change a result). The cache key is built from it.
+ * The request as one text that equal requests share: keys sorted at every level, store and channel lists sorted (their
+ * order does not change a result). The cache key is built from it.
  */
 export function canonicalRequest(request: AnalyticsRequest): string {
   const parameters: Record<string, unknown> = { ...request.parameters };
-  if (Array.isArray(parameters.stores)) parameters.stores = [...(parameters.stores as string[])].sort();
+  for (const list of ['stores', 'channels']) {
+    if (Array.isArray(parameters[list])) parameters[list] = [...(parameters[list] as string[])].sort();
+  }
   return stableJson({ operation: request.operation, parameters });
 }
 

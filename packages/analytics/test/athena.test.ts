@@ -115,7 +115,7 @@ describe('the Athena engine through @aws-sdk/client-athena', () => {
     polls = 0;
     scenario = 'succeeds';
     const query = buildQuery(request, engine.dialect);
-    const result = await engine.run({ query, columns: query.columns, files: [] });
+    const result = await engine.run({ query, table: 'sales', columns: query.columns, files: [] });
 
     const start = calls.find((c) => c.target === 'StartQueryExecution')?.body;
     expect(start).toMatchObject({
@@ -162,7 +162,7 @@ describe('the Athena engine through @aws-sdk/client-athena', () => {
     polls = 0;
     scenario = 'fails';
     const query = buildQuery(request, engine.dialect);
-    await expect(engine.run({ query, columns: query.columns, files: [] })).rejects.toThrow(
+    await expect(engine.run({ query, table: 'sales', columns: query.columns, files: [] })).rejects.toThrow(
       /Athena query q-1 FAILED: COLUMN_NOT_FOUND/,
     );
   });

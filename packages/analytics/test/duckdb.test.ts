@@ -1,13 +1,25 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { parquetWasm, rowsToArrowTable, rowsToParquet } from '@tillflow/columnar';
-import { type AnalyticsRequest, type CanonicalRow, DEFAULT_EXCLUDED_STATUSES, processedKey } from '@tillflow/core';
+import { CANONICAL_COLUMNS, MARKETPLACE_FIELDS, marketplaceRowsToParquet, rowsToParquet } from '@tillflow/columnar';
+import {
+  type AnalyticsRequest,
+  type CanonicalRow,
+  type MarketplaceRow,
+  marketplaceProcessedKey,
+  processedKey,
+} from '@tillflow/core';
 import { type Platform, startTestPlatform } from '@tillflow/local';
-import { Bool, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectEngine } from '../src/engines';
-import { type ComputeSettings, computeResult, type ResultRow, segmentLabels, validateRequest } from '../src/index';
+import { duckDbEngine, MARKETPLACE_TABLE_DDL, SALES_TABLE_DDL, selectEngine } from '../src/engines';
+import {
+  type ComputeSettings,
+  computeResult,
+  type ResultColumn,
+  type ResultRow,
+  segmentLabels,
+  validateRequest,
+} from '../src/index';
 import * as expected from './expected';
-import { datesBetween, type MarketplaceRow, marketplaceRows, storeRows } from './lake-fixture';
+import { datesBetween, marketplaceRows, storeRows } from './lake-fixture';
 
 let platform: Platform;
 let settings: ComputeSettings;
@@ -30,29 +42,12 @@ const PLANTED: CanonicalRow[] = [
   { ...firstOf('2025-10-29/0003'), timestamp_ms: firstOf('2025-10-29/0003').timestamp_ms + 3_600_000 },
 ];
 
-/** Marketplace rows for December, in their own range (store 9001 stands for the marketplace account). */
-const MARKET_DATES = ['2025-12-01', '2025-12-02'];
-const market = MARKET_DATES.flatMap((d, i) => marketplaceRows(d, '9001', 30, 100 + i));
-
-function marketplaceParquet(rows: readonly MarketplaceRow[]): Uint8Array {
-  const canonical = rowsToArrowTable(rows, rows.length);
-  // Plain UTF-8 columns: dictionary ones would clash with the canonical table's dictionary ids.
-  const text = (pick: (r: MarketplaceRow) => string) => vectorFromArray(rows.map(pick), new Utf8());
-  const extra = new Table({
-    status: text((r) => r.status),
-    fulfilment: text((r) => r.fulfilment),
-    channel: text((r) => r.channel),
-    ship_state: text((r) => r.ship_state),
-    category: text((r) => r.category),
-    b2b: vectorFromArray(
-      rows.map((r) => r.b2b),
-      new Bool(),
-    ),
-  });
-  const table = canonical.assign(extra);
-  const wasm = parquetWasm();
-  return wasm.writeParquet(wasm.Table.fromIPCStream(tableToIPC(table, 'stream')));
-}
+/** Marketplace order lines of two channels over two dates, in the marketplace lake (a table of its own). */
+const MARKET_DATES = ['2025-10-27', '2025-10-28'];
+const MARKET = {
+  amazon: MARKET_DATES.flatMap((d, i) => marketplaceRows(d, 30, 100 + i)),
+  shop: MARKET_DATES.flatMap((d, i) => marketplaceRows(d, 12, 200 + i)),
+};
 
 async function put(key: string, body: Uint8Array) {
   await platform.s3Client().send(new PutObjectCommand({ Bucket: platform.bucket, Key: key, Body: body }));
@@ -87,11 +82,16 @@ beforeAll(async () => {
     const [date, storeId] = key.split('/') as [string, string];
     await put(processedKey({ storeId, date }), rowsToParquet(rows));
   }
-  for (const date of MARKET_DATES) {
-    await put(
-      processedKey({ storeId: '9001', date }),
-      marketplaceParquet(market.filter((r) => r.business_date === date)),
-    );
+  for (const [channel, rows] of Object.entries(MARKET)) {
+    for (const date of MARKET_DATES) {
+      await put(
+        marketplaceProcessedKey({ channel, name: 'report' }, date),
+        marketplaceRowsToParquet(
+          channel,
+          rows.filter((r) => r.business_date === date),
+        ),
+      );
+    }
   }
   settings = {
     bucket: platform.bucket,
@@ -253,13 +253,14 @@ describe('DuckDB engine over the lake in the local S3', () => {
     for (const r of rows) expect(r.hour as number).toBeGreaterThanOrEqual(8);
   });
 
-  it('marketplace_summary: revenue by category without the cancelled and returned orders, counted apart', async () => {
-    const rows = await rowsOf('marketplace_summary', { from: '2025-12-01', to: '2025-12-02' });
-    const want = expected.marketplaceByCategory(market, DEFAULT_EXCLUDED_STATUSES);
+  const withChannel = (channel: string, rows: MarketplaceRow[]) => rows.map((r) => ({ ...r, channel }));
+  const marketRows = [...withChannel('amazon', MARKET.amazon), ...withChannel('shop', MARKET.shop)];
+
+  function expectSummary(rows: ResultRow[], want: ReturnType<typeof expected.marketplaceSummary>) {
     expect(rows).toHaveLength(want.length);
     for (const w of want) {
       const got = rows.find((r) => r.group_value === w.group_value);
-      expect(got).toMatchObject({
+      expect(got, String(w.group_value)).toMatchObject({
         records: w.records,
         active_records: w.active_records,
         excluded_records: w.excluded_records,
@@ -271,11 +272,49 @@ describe('DuckDB engine over the lake in the local S3', () => {
       close(got?.average_order_value_cents, w.average_order_value_cents);
       close(got?.share_of_revenue, w.share_of_revenue);
     }
+    const revenue = rows.map((r) => r.revenue_cents as number);
+    expect(revenue).toEqual([...revenue].sort((a, b) => b - a));
+  }
+
+  it('marketplace_summary: reads the marketplace lake; by category, the unsold status classes counted apart', async () => {
+    const rows = await rowsOf('marketplace_summary', { from: '2025-10-27', to: '2025-10-28' });
+    const want = expected.marketplaceSummary(marketRows, (r) => r.category);
+    expectSummary(rows, want);
     expect(want.some((w) => w.excluded_records > 0)).toBe(true);
   });
 
-  it('marketplace_summary: store files have no marketplace rows', async () => {
-    expect(await rowsOf('marketplace_summary', { from: '2025-10-25', to: '2025-11-03' })).toEqual([]);
+  it('marketplace_summary: by ship state (upper-cased), channel, B2B, fulfilment, month and status', async () => {
+    const groups: [string, (r: MarketplaceRow & { channel: string }) => string | null][] = [
+      ['ship_state', (r) => r.ship_state?.toUpperCase() ?? null],
+      ['channel', (r) => r.channel],
+      ['b2b', (r) => (r.b2b ? 'B2B' : 'B2C')],
+      ['fulfilment', (r) => r.fulfilment],
+      ['month', (r) => r.business_date.slice(0, 7)],
+      ['status', (r) => r.status],
+    ];
+    for (const [group_by, key] of groups) {
+      const rows = await rowsOf('marketplace_summary', { from: '2025-10-27', to: '2025-10-28', group_by });
+      expectSummary(rows, expected.marketplaceSummary(marketRows, key));
+    }
+  });
+
+  it('marketplace_summary: of one channel and one day, with the unsold statuses named', async () => {
+    const excluded = ['cancelled', 'Shipped - Returned to Seller'];
+    const rows = await rowsOf('marketplace_summary', {
+      from: '2025-10-28',
+      to: '2025-10-28',
+      channels: ['shop'],
+      excluded_statuses: excluded,
+    });
+    const inRange = withChannel('shop', MARKET.shop).filter((r) => r.business_date === '2025-10-28');
+    expectSummary(
+      rows,
+      expected.marketplaceSummary(inRange, (r) => r.category, excluded),
+    );
+  });
+
+  it('marketplace_summary: a range without marketplace lines has no rows, and the store lake is not read', async () => {
+    expect(await rowsOf('marketplace_summary', { from: '2025-10-25', to: '2025-10-26' })).toEqual([]);
   });
 
   it('data_integrity: lines per partition, and each planted duplicate and prefix mismatch', async () => {
@@ -334,5 +373,60 @@ describe('the result cache', () => {
     const second = await computeResult(other, 'cache-5', settings);
     expect([first.cached, second.cached]).toEqual([false, true]);
     expect(second.rowCount).toBe(first.rowCount);
+  });
+});
+
+describe('the DuckDB engine reads every column packages/columnar writes', () => {
+  /** The engine over files held in memory: what it loads is what packages/columnar wrote, byte for byte. */
+  function engineOver(files: Map<string, Uint8Array>) {
+    return duckDbEngine({ fetch: async (key) => files.get(key) as Uint8Array });
+  }
+  const lakeFiles = (files: Map<string, Uint8Array>) =>
+    [...files.keys()].map((key) => ({ key, date: '', store: '', etag: '', size: 0 }));
+  const columnsOf = (ddl: string) => [...ddl.matchAll(/(\w+) (VARCHAR|TIMESTAMPTZ|SMALLINT|INTEGER|BIGINT|BOOLEAN)/g)];
+
+  it('sales: every canonical column, discount_cents included, as the rows were written', async () => {
+    expect(columnsOf(SALES_TABLE_DDL).map((m) => m[1])).toEqual([...CANONICAL_COLUMNS]);
+    const days = [...partitions.entries()].slice(0, 3);
+    const files = new Map(days.map(([key, rows]) => [key, rowsToParquet(rows)]));
+    const rows = days.flatMap(([, list]) => list);
+    expect(rows.some((r) => r.discount_cents > 0)).toBe(true);
+    const columns: ResultColumn[] = CANONICAL_COLUMNS.map((name) => ({
+      name,
+      kind:
+        ['quantity', 'utc_offset_minutes', 'timestamp_ms'].includes(name) || name.endsWith('_cents')
+          ? 'integer'
+          : 'text',
+    }));
+    const select = CANONICAL_COLUMNS.map((c) => (c === 'timestamp_ms' ? 'epoch_ms(timestamp_ms) AS timestamp_ms' : c));
+    const result = await engineOver(files).run({
+      query: { sql: `SELECT ${select.join(', ')} FROM sales`, params: [] },
+      table: 'sales',
+      columns,
+      files: lakeFiles(files),
+    });
+    const order = (list: Record<string, unknown>[]) =>
+      [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(order(result.rows)).toEqual(order(rows.map((r) => ({ ...r }))));
+  });
+
+  it('marketplace: every column of the marketplace lake, nulls kept', async () => {
+    expect(columnsOf(MARKETPLACE_TABLE_DDL).map((m) => m[1])).toEqual(MARKETPLACE_FIELDS.map(([name]) => name));
+    const rows = MARKET.amazon.filter((r) => r.business_date === MARKET_DATES[0]);
+    const files = new Map([['m', marketplaceRowsToParquet('amazon', rows)]]);
+    const columns: ResultColumn[] = MARKETPLACE_FIELDS.map(([name]) => ({
+      name,
+      kind: name === 'b2b' ? 'boolean' : name === 'quantity' || name === 'amount_cents' ? 'integer' : 'text',
+    }));
+    const result = await engineOver(files).run({
+      query: { sql: 'SELECT * FROM marketplace', params: [] },
+      table: 'marketplace',
+      columns,
+      files: lakeFiles(files),
+    });
+    expect(result.rows.some((r) => r.amount_cents === null)).toBe(true);
+    const order = (list: Record<string, unknown>[]) =>
+      [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(order(result.rows)).toEqual(order(rows.map((r) => ({ channel: 'amazon', ...r }))));
   });
 });

@@ -2,8 +2,7 @@
  * The operations' figures computed from the rows in plain TypeScript, without SQL: what the engines' results are
  * compared with.
  */
-import type { CanonicalRow } from '@tillflow/core';
-import type { MarketplaceRow } from './lake-fixture';
+import type { CanonicalRow, MarketplaceRow } from '@tillflow/core';
 
 const net = (r: CanonicalRow) => r.line_total_cents - r.discount_cents;
 const tx = (r: CanonicalRow) => `${r.store_id}/${r.business_date}/${r.transaction_id}`;
@@ -149,13 +148,24 @@ export function hourlyProfile(rows: readonly CanonicalRow[]) {
     .sort((a, b) => a.hour - b.hour);
 }
 
-export function marketplaceByCategory(rows: readonly MarketplaceRow[], excluded: readonly string[]) {
-  const out = new Set(excluded.map((s) => s.toLowerCase()));
-  const isOut = (r: MarketplaceRow) => out.has(r.status.toLowerCase());
-  const groups = [...groupBy(rows, (r) => r.category).entries()].map(([group_value, list]) => {
+/**
+ * marketplace_summary's rows grouped by `key`: unsold are the lines whose status is in `excluded` (compared without
+ * case) or, without a list, whose status class is not active; revenue is the Amount of the sold lines.
+ */
+export function marketplaceSummary<R extends MarketplaceRow>(
+  rows: readonly R[],
+  key: (r: R) => string | null,
+  excluded?: readonly string[],
+) {
+  const out = excluded ? new Set(excluded.map((s) => s.toLowerCase())) : undefined;
+  const isOut = (r: R) => (out ? out.has(r.status.toLowerCase()) : r.status_class !== 'active');
+  const amount = (r: MarketplaceRow) => r.amount_cents ?? 0;
+  const groups = new Map<string | null, R[]>();
+  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  const figures = [...groups.entries()].map(([group_value, list]) => {
     const active = list.filter((r) => !isOut(r));
-    const revenue = sum(active.map(net));
-    const orders = new Set(active.map((r) => r.transaction_id)).size;
+    const revenue = sum(active.map(amount));
+    const orders = new Set(active.map((r) => r.order_id)).size;
     return {
       group_value,
       records: list.length,
@@ -164,10 +174,10 @@ export function marketplaceByCategory(rows: readonly MarketplaceRow[], excluded:
       orders,
       quantity: sum(active.map((r) => r.quantity)),
       revenue_cents: revenue,
-      b2b_revenue_cents: sum(active.filter((r) => r.b2b).map(net)),
+      b2b_revenue_cents: sum(active.filter((r) => r.b2b).map(amount)),
       average_order_value_cents: orders === 0 ? null : revenue / orders,
     };
   });
-  const total = sum(groups.map((g) => g.revenue_cents));
-  return groups.map((g) => ({ ...g, share_of_revenue: g.revenue_cents / total }));
+  const total = sum(figures.map((g) => g.revenue_cents));
+  return figures.map((g) => ({ ...g, share_of_revenue: g.revenue_cents / total }));
 }

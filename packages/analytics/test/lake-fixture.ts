@@ -1,4 +1,4 @@
-import type { CanonicalRow, PaymentMethod } from '@tillflow/core';
+import type { CanonicalRow, MarketplaceRow, PaymentMethod, StatusClass } from '@tillflow/core';
 
 /** A small deterministic PRNG (mulberry32), so that every run of the tests sees the same lake. */
 export function random(seed: number): () => number {
@@ -81,16 +81,6 @@ export function storeRows(dates: readonly string[], seed = 7): Map<string, Canon
   return partitions;
 }
 
-/** A marketplace line: the canonical row and the marketplace columns the Amazon Sale Report brings. */
-export interface MarketplaceRow extends CanonicalRow {
-  status: string;
-  fulfilment: string;
-  channel: string;
-  ship_state: string;
-  category: string;
-  b2b: boolean;
-}
-
 const STATUSES = [
   'Shipped',
   'Shipped',
@@ -98,13 +88,20 @@ const STATUSES = [
   'Shipped - Delivered to Buyer',
   'Cancelled',
   'Shipped - Returned to Seller',
+  'Shipped - Returning to Seller',
   'Pending',
 ];
 const CATEGORIES = ['Set', 'kurta', 'Western Dress', 'Top'];
-const STATES = ['MAHARASHTRA', 'KARNATAKA', 'TAMIL NADU', 'UTTAR PRADESH'];
+const STATES = ['MAHARASHTRA', 'Maharashtra', 'KARNATAKA', 'TAMIL NADU', 'UTTAR PRADESH', null];
 
-/** Marketplace order lines of one partition (store `storeId` stands for the marketplace account), 1–2 lines an order. */
-export function marketplaceRows(date: string, storeId: string, orders: number, seed = 11): MarketplaceRow[] {
+/** The status class the marketplace adapter gives (packages/core statusClass), written out for the fixture. */
+function classOf(status: string): StatusClass {
+  if (status === 'Cancelled') return 'cancelled';
+  return status.includes('Return') ? 'excluded' : 'active';
+}
+
+/** Marketplace order lines of one order date, as the marketplace lake stores them: 1–2 lines an order. */
+export function marketplaceRows(date: string, orders: number, seed = 11): MarketplaceRow[] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
   const rows: MarketplaceRow[] = [];
@@ -119,25 +116,30 @@ export function marketplaceRows(date: string, storeId: string, orders: number, s
       const quantity = 1 + Math.floor(next() * 2);
       const price = 30000 + Math.floor(next() * 70000);
       rows.push({
-        store_id: storeId,
+        order_id: order,
         business_date: date,
-        transaction_id: order,
-        timestamp_ms: Date.parse(`${date}T12:00:00Z`),
-        utc_offset_minutes: 330,
-        item_sku: `MKT-${l}-${n % 5}`,
-        item_name: `Item ${n % 5}`,
-        quantity,
-        unit_price_cents: price,
-        line_total_cents: price * quantity,
-        discount_cents: 0,
-        payment_method: 'credit',
-        customer_id: `B-${n % 7}`,
         status,
+        status_class: classOf(status),
         fulfilment,
-        channel: 'Amazon.in',
-        ship_state: state,
+        sales_channel: 'Amazon.in',
+        ship_service_level: 'Standard',
+        style: `JNE${n % 5}`,
+        sku: `MKT-${l}-${n % 5}`,
         category: pick(CATEGORIES),
+        size: 'M',
+        asin: `B0${n % 5}`,
+        courier_status: null,
+        quantity,
+        currency: 'INR',
+        // A cancelled order often has no amount on real exports.
+        amount_cents: status === 'Cancelled' && n % 2 === 0 ? null : price * quantity,
+        ship_city: null,
+        ship_state: state,
+        ship_postal_code: null,
+        ship_country: 'IN',
+        promotion_ids: null,
         b2b,
+        fulfilled_by: null,
       });
     }
   }

@@ -6,8 +6,10 @@ const RANGE = { from: '2025-10-01', to: '2025-10-31' };
 const placeholders = (sql: string) => (sql.match(/\?/g) ?? []).length;
 
 describe('the Athena form of every operation', () => {
-  it.each(OPERATION_NAMES)(
-    '%s: prunes by the "date" partition, binds every value, and differs from DuckDB only where the dialects do',
+  const SALES_OPERATIONS = OPERATION_NAMES.filter((name) => name !== 'marketplace_summary');
+
+  it.each(SALES_OPERATIONS)(
+    '%s: reads sales, prunes by the "date" partition, binds every value, and differs from DuckDB only where the dialects do',
     (name) => {
       const request = validateRequest(name, { ...RANGE, stores: ['0002', '0001'] });
       const athena = buildQuery(request, ATHENA);
@@ -21,6 +23,7 @@ describe('the Athena form of every operation', () => {
       expect(athena.sql).not.toContain('2025-10');
       expect(athena.sql).not.toContain('0002');
       expect(athena.sql).not.toContain('epoch_ms');
+      expect(athena.sql).not.toContain('marketplace');
       const normalised = athena.sql
         .replace('"date" BETWEEN', 'business_date BETWEEN')
         .replace('"store" IN', 'store_id IN')
@@ -28,6 +31,28 @@ describe('the Athena form of every operation', () => {
       expect(normalised).toBe(duck.sql);
     },
   );
+
+  it('marketplace_summary: reads the marketplace table, prunes by its "date" partition and its channel', () => {
+    const request = validateRequest('marketplace_summary', { ...RANGE, channels: ['shop', 'amazon'] });
+    const athena = buildQuery(request, ATHENA);
+    const duck = buildQuery(request, DUCKDB);
+    expect(athena.sql).toContain(
+      'FROM marketplace WHERE "date" BETWEEN CAST(? AS VARCHAR) AND CAST(? AS VARCHAR) AND channel IN (CAST(? AS VARCHAR), CAST(? AS VARCHAR))',
+    );
+    expect(athena.sql).not.toMatch(/\bsales\b/);
+    // Unsold by default: the status class the adapter wrote, as the report's KPIs count it.
+    expect(athena.sql).toContain('CASE WHEN status_class <> CAST(? AS VARCHAR) THEN 1 ELSE 0 END AS excluded');
+    expect(athena.params).toEqual(['2025-10-01', '2025-10-31', 'shop', 'amazon', 'active']);
+    expect(placeholders(athena.sql)).toBe(athena.params.length);
+    expect(athena.sql.replace('"date" BETWEEN', 'business_date BETWEEN')).toBe(duck.sql);
+  });
+
+  it('marketplace_summary: takes channels, not stores', () => {
+    expect(() => validateRequest('marketplace_summary', { ...RANGE, stores: ['0001'] })).toThrow(
+      /parameters.stores: is not a parameter of marketplace_summary/,
+    );
+    expect(() => validateRequest('marketplace_summary', { ...RANGE, channels: ['Amazon'] })).toThrow(ValidationError);
+  });
 
   it('hourly_profile: the local hour from to_unixtime and the offset', () => {
     const { sql } = buildQuery(validateRequest('hourly_profile', RANGE), ATHENA);

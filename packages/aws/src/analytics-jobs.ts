@@ -25,6 +25,8 @@ export interface AnalyticsJob {
   row_count?: number;
   result_key?: string;
   error?: { name: string; message: string };
+  /** SES's message id of the email that told the job's end (email-analytics-job), once sent. */
+  email_message_id?: string;
   /** Epoch seconds after which DynamoDB's TTL may delete the record. */
   expires_at: number;
 }
@@ -94,6 +96,30 @@ export async function updateAnalyticsJob(
         ConditionExpression: 'attribute_exists(PK) AND #status <> :succeeded AND #status <> :failed',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Records that the email telling an ended job's outcome went out (SES's message id), unless one is recorded already:
+ * returns false then. SES has no deduplication, so the email step reads this before sending and writes it after; a
+ * retry of the step after a send whose record was lost is the one case that sends twice.
+ */
+export async function markJobEmailed(table: string, jobId: string, messageId: string): Promise<boolean> {
+  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  try {
+    await (await documentClient()).send(
+      new UpdateCommand({
+        TableName: table,
+        Key: analyticsJobKey(jobId),
+        UpdateExpression: 'SET email_message_id = :id',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(email_message_id)',
+        ExpressionAttributeValues: { ':id': messageId },
       }),
     );
     return true;

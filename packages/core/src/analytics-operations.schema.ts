@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import * as Type from 'typebox/type';
 import { STORE_ID_RE } from './keys';
+import { CHANNEL_RE } from './sources/marketplace';
 
 /** The longest range an operation takes: a year (a leap year's 366 days), what one job function reads comfortably. */
 export const MAX_RANGE_DAYS = 366;
@@ -74,29 +75,33 @@ export const HourlyProfileParameters = Type.Object(
 );
 
 /**
- * The statuses a marketplace report counts as not sold (the Amazon Sale Report's, compared case-insensitively):
- * excluded from revenue, counted in `excluded_records`.
+ * `marketplace_summary`: the marketplace lake's order lines (`processed/marketplace/channel=<c>/date=<d>/`, a table of
+ * its own) grouped by one of their columns. By default a line counts as sold when its status class is `active`, the
+ * rule the report's KPIs use (`statusClass`: cancelled, returned, returning, rejected, lost and damaged are not);
+ * `excluded_statuses` names the unsold statuses instead, compared case-insensitively.
  */
-export const DEFAULT_EXCLUDED_STATUSES: readonly string[] = [
-  'Cancelled',
-  'Shipped - Returned to Seller',
-  'Shipped - Rejected by Buyer',
-  'Shipped - Lost in Transit',
-  'Shipped - Damaged',
-];
-
-/** `marketplace_summary`: marketplace rows (those with a channel) grouped by one of their columns. */
 export const MarketplaceSummaryParameters = Type.Object(
   {
-    ...Range,
+    from: Range.from,
+    to: Range.to,
+    channels: Type.Optional(
+      Type.Array(Type.String({ pattern: CHANNEL_RE.source }), {
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        description: 'only these marketplace channels (default: every channel)',
+      }),
+    ),
     group_by: Type.Enum(['category', 'ship_state', 'status', 'fulfilment', 'channel', 'b2b', 'month'], {
       default: 'category',
     }),
-    excluded_statuses: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
-      minItems: 1,
-      maxItems: 50,
-      default: [...DEFAULT_EXCLUDED_STATUSES],
-    }),
+    excluded_statuses: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        minItems: 1,
+        maxItems: 50,
+        description: 'the statuses that are not sold (default: those whose status class is not active)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

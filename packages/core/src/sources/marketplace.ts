@@ -332,6 +332,19 @@ export function marketplaceProcessedKey({ channel, name }: MarketplaceReport, da
   return `processed/marketplace/channel=${channel}/date=${date}/${name}.parquet`;
 }
 
+/** The marketplace lake's prefix: every report's Parquet partitions are under it (`marketplaceProcessedKey`). */
+export const MARKETPLACE_LAKE_PREFIX = 'processed/marketplace/';
+
+/**
+ * A marketplace lake object's partition values (channel and order date), from its key; undefined for a key that is
+ * not a partition's Parquet file.
+ */
+export function parseMarketplaceLakeKey(key: string): { channel: string; date: string } | undefined {
+  const match =
+    /^processed\/marketplace\/channel=([a-z0-9][a-z0-9-]{0,31})\/date=(\d{4}-\d{2}-\d{2})\/[^/]+\.parquet$/.exec(key);
+  return match ? { channel: match[1] as string, date: match[2] as string } : undefined;
+}
+
 /** Where a report's rejected lines go, each with its reasons. */
 export function marketplaceRejectedKey({ channel, name }: MarketplaceReport): string {
   return `rejected/marketplace/channel=${channel}/${name}.rejected.json`;
