@@ -1,6 +1,6 @@
 import type { CanonicalRow } from '@tillflow/core';
 import { parquetToRows, rowsToParquet } from './parquet';
-import type { ParquetWriteOptions } from './parquet-io';
+import type { ParquetWriteOptions } from './parquet-encoder';
 
 /** What the compaction sorts by. */
 export type CompactionKey = Pick<CanonicalRow, 'store_id' | 'business_date' | 'timestamp_ms'>;

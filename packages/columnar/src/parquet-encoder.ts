@@ -1,0 +1,924 @@
+import { type CanonicalRow, PAYMENT_METHODS, ValidationError } from '@tillflow/core';
+import type { CanonicalColumn } from './arrow-schema';
+import { appendHybrid, appendText, ByteSink, bitWidth, compareBytes, zstdCompress } from './parquet-pages';
+import { type ThriftField, type ThriftStruct, type ThriftValue, WireType, writeStruct } from './thrift-compact';
+
+/**
+ * Our own Parquet encoder for the one schema of the lake (the 13 canonical columns), written because the writer the
+ * design started with measured too slow for the upload path's budget: converting a store-day file (scan, parse,
+ * validation, figures, Parquet) must reach 0.4 of `JSON.parse`'s speed, about 6.5 ms per MB of JSON in all, and
+ * parquet-wasm's `writeParquet` alone took about 7 ms/MB, plus 2.7 ms/MB to hand it the rows as Arrow IPC and 1 ms/MB
+ * to build the Arrow data (docs/performance.md); hyparquet-writer, the well-kept pure-JS writer, measured slower
+ * still. A fixed schema needs little of a general writer: two encodings, one page per column chunk, no nulls, no
+ * nesting. See docs/architecture.md.
+ *
+ * The files are those parquet-wasm wrote, field for field (test/parquet-encoder.test.ts compares the footers):
+ * - schema: CANONICAL_COLUMNS in order, all REQUIRED; text as BYTE_ARRAY STRING (UTF8), the instant as INT64
+ *   TIMESTAMP(MILLIS, adjusted to UTC), the offset as INT32 INT(16, signed), quantity INT32, money INT64;
+ * - encodings, chosen by measuring store-day files of the sample month (scripts/bench/columnar.ts): PLAIN for
+ *   store_id, business_date, transaction_id, timestamp_ms, utc_offset_minutes and customer_id, whose values come in
+ *   runs (a store, a date, and a transaction's id, instant and customer repeat on every line of the transaction):
+ *   ZSTD finds a run in a plain page for less than a dictionary page plus its index page cost (the transaction id
+ *   took 315 bytes a file instead of 674, the customer 743 instead of 1,063, the instant 683 instead of 1,102, or 732
+ *   in DELTA_BINARY_PACKED). RLE_DICTIONARY (a PLAIN dictionary page, then the indices in the RLE/bit-packed hybrid)
+ *   for the rest: the catalogue columns (SKU, name, quantity, price, line total) and the payment method draw from
+ *   few values in no particular order; the discount too (BYTE_STREAM_SPLIT measured a little smaller, but DuckDB
+ *   1.5 cannot decode an INT64 column in it, and every engine must read every column of the lake);
+ * - pages: data page v1, one per column chunk, every page ZSTD-compressed (Node's native ZSTD);
+ * - row groups of at most `rowGroupRows` rows, each written out as soon as it is full, so the encoder holds one row
+ *   group's values at a time;
+ * - statistics of every column chunk: min_value and max_value (text compared as UTF-8 bytes, cut to 64 bytes as
+ *   parquet-wasm cut them, the maximum then raised so that it still bounds the values), null_count 0, and whether
+ *   each bound is exact; column orders TYPE_DEFINED_ORDER;
+ * - the lean footer trimParquetFooter made: no Arrow schema, no page index, a short created_by.
+ */
+
+/** Rows per row group unless told otherwise: large enough to compress well, small enough to keep a writer lean. */
+export const DEFAULT_ROW_GROUP_ROWS = 131_072;
+
+/**
+ * The ZSTD level of the pages unless told otherwise. Measured on the sample month's store-day files (one thread,
+ * Node 24): level 1 gives the lake 25.5× at 0.3 ms per MB of JSON; 3 gives 26.0× at 0.5 ms/MB; higher levels cost
+ * more time than the upload path has. Compaction, a monthly job, asks for more (compaction.ts).
+ */
+export const DEFAULT_COMPRESSION_LEVEL = 1;
+
+/** How rowsToParquet and CanonicalParquetWriter lay a file out. */
+export interface ParquetWriteOptions {
+  /**
+   * The most rows a row group holds (default DEFAULT_ROW_GROUP_ROWS). The writer keeps one row group's encoded
+   * values in memory at a time (some 40 bytes a row for store-day rows), so this bounds its working memory; a row
+   * group is also cut early once its values pass 64 MiB (rows of very long text).
+   */
+  rowGroupRows?: number;
+  /** The ZSTD level of every page, 1–22 (default DEFAULT_COMPRESSION_LEVEL). */
+  compressionLevel?: number;
+}
+
+/** The `created_by` of our files: short, since it is repeated in every footer of a lake of small files. */
+export const CREATED_BY = 'tillflow-columnar';
+
+/** A row group is written out early once its encoded values pass this (bounds memory with very long text). */
+const MAX_ROW_GROUP_BYTES = 64 * 1024 * 1024;
+
+/** Parquet's physical types, encodings, codecs and page types (parquet.thrift) used here. */
+const PhysicalType = { INT32: 1, INT64: 2, BYTE_ARRAY: 6 } as const;
+const Encoding = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
+const ZSTD = 6;
+const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
+const ConvertedType = { UTF8: 0, TIMESTAMP_MILLIS: 9, INT_16: 16 } as const;
+const REQUIRED = 0;
+
+/** Statistics bounds of text are cut to this many bytes (parquet-wasm's default, kept so the footers match). */
+const STATISTICS_TRUNCATE_BYTES = 64;
+
+const TWO_POW_32 = 4_294_967_296;
+const PAYMENT_METHOD_SET: ReadonlySet<string> = new Set(PAYMENT_METHODS);
+
+const MAGIC = Uint8Array.from([0x50, 0x41, 0x52, 0x31]); // PAR1
+
+/** The bounds of one column chunk's values as Parquet stores them (little-endian integers, UTF-8 text). */
+interface Bounds {
+  min: Uint8Array;
+  max: Uint8Array;
+  minExact: boolean;
+  maxExact: boolean;
+}
+
+/** What the footer says of one column chunk. */
+interface ChunkMeta {
+  values: number;
+  uncompressed: number;
+  compressed: number;
+  dictionaryPageOffset: number | undefined;
+  dataPageOffset: number;
+  bounds: Bounds | undefined;
+}
+
+/** What the footer says of one row group. */
+interface RowGroupMeta {
+  rows: number;
+  offset: number;
+  chunks: ChunkMeta[];
+}
+
+/** A page ready to be written: its encoded (uncompressed) bytes, how many values, and its kind. */
+interface Page {
+  bytes: Uint8Array;
+  values: number;
+  dictionary: boolean;
+  encoding: number;
+}
+
+/**
+ * Writes canonical rows as one Parquet file of the lake's schema, row group by row group: `add` every row, then
+ * `finish` for the file. Every value is checked as it is added, since a column would otherwise wrap or truncate a
+ * wrong one silently: ValidationError names the row (counted from 0 over the whole file) and the column.
+ */
+export class CanonicalParquetWriter {
+  private readonly rowGroupRows: number;
+  private readonly level: number;
+  private readonly store = new PlainTextColumn('store_id');
+  private readonly date = new PlainTextColumn('business_date');
+  private readonly transaction = new PlainTextColumn('transaction_id');
+  private readonly timestamp = new PlainInt64Column('timestamp_ms');
+  private readonly offset = new PlainInt32Column('utc_offset_minutes');
+  private readonly sku = new DictTextColumn('item_sku');
+  private readonly name = new DictTextColumn('item_name');
+  private readonly quantity = new DictNumberColumn('quantity', false);
+  private readonly unitPrice = new DictNumberColumn('unit_price_cents', true);
+  private readonly lineTotal = new DictNumberColumn('line_total_cents', true);
+  private readonly discount = new DictNumberColumn('discount_cents', true);
+  private readonly payment = new DictTextColumn('payment_method', PAYMENT_METHOD_SET);
+  private readonly customer = new PlainTextColumn('customer_id');
+  private readonly columns: readonly EncodedColumn[];
+  private readonly parts: Uint8Array[] = [MAGIC];
+  private readonly rowGroups: RowGroupMeta[] = [];
+  private fileOffset = MAGIC.length;
+  private capacity = 0;
+  /** Rows in the current row group. */
+  private groupRows = 0;
+  /** Rows before the current row group. */
+  private writtenRows = 0;
+  private finished = false;
+
+  constructor(options: ParquetWriteOptions = {}) {
+    this.rowGroupRows = rowGroupRowsOf(options);
+    this.level = compressionLevelOf(options);
+    this.columns = [
+      this.store,
+      this.date,
+      this.transaction,
+      this.timestamp,
+      this.offset,
+      this.sku,
+      this.name,
+      this.quantity,
+      this.unitPrice,
+      this.lineTotal,
+      this.discount,
+      this.payment,
+      this.customer,
+    ];
+  }
+
+  /** Rows added so far. */
+  get rows(): number {
+    return this.writtenRows + this.groupRows;
+  }
+
+  /** Adds one row; writes the row group out when it is full. */
+  add(row: CanonicalRow): void {
+    const i = this.groupRows;
+    if (i === this.capacity) this.grow();
+    const r = this.writtenRows + i;
+    this.store.add(row.store_id, r);
+    this.date.add(row.business_date, r);
+    this.transaction.add(row.transaction_id, r);
+    this.timestamp.add(row.timestamp_ms, r, i);
+    this.offset.add(row.utc_offset_minutes, r, i);
+    this.sku.add(row.item_sku, r, i);
+    this.name.add(row.item_name, r, i);
+    this.quantity.add(row.quantity, r, i);
+    this.unitPrice.add(row.unit_price_cents, r, i);
+    this.lineTotal.add(row.line_total_cents, r, i);
+    this.discount.add(row.discount_cents, r, i);
+    this.payment.add(row.payment_method, r, i);
+    this.customer.add(row.customer_id, r);
+    this.groupRows = i + 1;
+    if (this.groupRows === this.rowGroupRows || ((i & 1023) === 1023 && this.groupBytes() > MAX_ROW_GROUP_BYTES)) {
+      this.flush();
+    }
+  }
+
+  /** The whole file: the last row group, then the footer. An empty file has the schema and no row group. */
+  finish(): Uint8Array {
+    if (this.finished) throw new Error('the Parquet file is already finished');
+    this.finished = true;
+    if (this.groupRows > 0) this.flush();
+    const footer = writeStruct(fileMetaData(this.rowGroups, this.writtenRows));
+    const tail = new Uint8Array(footer.length + 8);
+    tail.set(footer);
+    new DataView(tail.buffer).setUint32(footer.length, footer.length, true);
+    tail.set(MAGIC, footer.length + 4);
+    this.parts.push(tail);
+    let size = 0;
+    for (const part of this.parts) size += part.length;
+    const file = new Uint8Array(size);
+    let at = 0;
+    for (const part of this.parts) {
+      file.set(part, at);
+      at += part.length;
+    }
+    this.parts.length = 0;
+    return file;
+  }
+
+  private grow(): void {
+    this.capacity = Math.min(this.rowGroupRows, Math.max(1024, 2 * this.capacity));
+    for (const column of this.columns) column.grow(this.capacity);
+  }
+
+  private groupBytes(): number {
+    let bytes = 0;
+    for (const column of this.columns) bytes += column.bytes();
+    return bytes;
+  }
+
+  /** Encodes, compresses and appends the current row group, and starts the next. */
+  private flush(): void {
+    const rows = this.groupRows;
+    const group: RowGroupMeta = { rows, offset: this.fileOffset, chunks: [] };
+    for (const column of this.columns) {
+      const pages = column.pages(rows);
+      const chunk: ChunkMeta = {
+        values: rows,
+        uncompressed: 0,
+        compressed: 0,
+        dictionaryPageOffset: undefined,
+        dataPageOffset: 0,
+        bounds: column.bounds(),
+      };
+      for (const page of pages) {
+        if (page.dictionary) chunk.dictionaryPageOffset = this.fileOffset;
+        else chunk.dataPageOffset = this.fileOffset;
+        const compressed = zstdCompress(page.bytes, this.level);
+        const header = writeStruct(pageHeader(page, compressed.length));
+        this.parts.push(header, compressed);
+        this.fileOffset += header.length + compressed.length;
+        chunk.uncompressed += header.length + page.bytes.length;
+        chunk.compressed += header.length + compressed.length;
+      }
+      column.reset();
+      group.chunks.push(chunk);
+    }
+    this.rowGroups.push(group);
+    this.writtenRows += rows;
+    this.groupRows = 0;
+  }
+}
+
+/** Canonical rows as one Parquet file (see CanonicalParquetWriter). */
+export function encodeCanonicalRows(rows: readonly CanonicalRow[], options: ParquetWriteOptions = {}): Uint8Array {
+  const writer = new CanonicalParquetWriter(options);
+  for (const row of rows) writer.add(row);
+  return writer.finish();
+}
+
+/** The row group size `options` ask for, checked. */
+export function rowGroupRowsOf(options: ParquetWriteOptions): number {
+  const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
+  if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1 || rowGroupRows > 2 ** 31 - 1) {
+    throw new RangeError(`rowGroupRows must be a positive 32-bit integer, not ${rowGroupRows}`);
+  }
+  return rowGroupRows;
+}
+
+function compressionLevelOf(options: ParquetWriteOptions): number {
+  const level = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
+  if (!Number.isInteger(level) || level < 1 || level > 22) {
+    throw new RangeError(`compressionLevel must be an integer from 1 to 22, not ${level}`);
+  }
+  return level;
+}
+
+/** What the writer asks of every column. */
+interface EncodedColumn {
+  readonly name: CanonicalColumn;
+  /** Room for `capacity` rows in the current row group. */
+  grow(capacity: number): void;
+  /** About how many bytes the current row group's values take. */
+  bytes(): number;
+  /** The pages of the current row group's `rows` values (a dictionary page first, if any). */
+  pages(rows: number): Page[];
+  /** The bounds of the current row group's values (undefined for none). */
+  bounds(): Bounds | undefined;
+  /** Forgets the current row group's values. */
+  reset(): void;
+}
+
+/** A text column in PLAIN encoding: the values' bytes as they come, each after its length. */
+class PlainTextColumn implements EncodedColumn {
+  private readonly sink = new ByteSink(4096);
+  private last: string | undefined = undefined;
+  /** Where the last value's encoding (length, then bytes) starts, and its size: a repeat copies it. */
+  private lastStart = 0;
+  private lastSize = 0;
+  /** Where the least and greatest values' bytes are in `sink`, and their lengths (minStart -1: none yet). */
+  private minStart = -1;
+  private minLength = 0;
+  private maxStart = -1;
+  private maxLength = 0;
+
+  constructor(readonly name: CanonicalColumn) {}
+
+  add(value: string, row: number): void {
+    if (value === this.last) {
+      const sink = this.sink;
+      const size = this.lastSize;
+      sink.ensure(size);
+      const buf = sink.buf;
+      const from = this.lastStart;
+      const at = sink.length;
+      if (size <= 64) {
+        for (let k = 0; k < size; k++) buf[at + k] = buf[from + k] as number;
+      } else {
+        buf.copyWithin(at, from, from + size);
+      }
+      sink.length = at + size;
+      return;
+    }
+    this.addNew(value, row);
+  }
+
+  private addNew(value: string, row: number): void {
+    checkText(value, this.name, row);
+    const sink = this.sink;
+    const start = sink.length;
+    appendText(sink, value);
+    const bytesStart = start + 4;
+    const length = sink.length - bytesStart;
+    const buf = sink.buf;
+    if (this.minStart < 0) {
+      this.minStart = this.maxStart = bytesStart;
+      this.minLength = this.maxLength = length;
+    } else if (compareBytes(buf, bytesStart, length, buf, this.minStart, this.minLength) < 0) {
+      this.minStart = bytesStart;
+      this.minLength = length;
+    } else if (compareBytes(buf, bytesStart, length, buf, this.maxStart, this.maxLength) > 0) {
+      this.maxStart = bytesStart;
+      this.maxLength = length;
+    }
+    this.last = value;
+    this.lastStart = start;
+    this.lastSize = sink.length - start;
+  }
+
+  grow(): void {}
+
+  bytes(): number {
+    return this.sink.length;
+  }
+
+  pages(rows: number): Page[] {
+    return [{ bytes: this.sink.view(), values: rows, dictionary: false, encoding: Encoding.PLAIN }];
+  }
+
+  bounds(): Bounds | undefined {
+    if (this.minStart < 0) return undefined;
+    const buf = this.sink.buf;
+    return textBounds(
+      buf.subarray(this.minStart, this.minStart + this.minLength),
+      buf.subarray(this.maxStart, this.maxStart + this.maxLength),
+    );
+  }
+
+  reset(): void {
+    this.sink.length = 0;
+    this.last = undefined;
+    this.minStart = this.maxStart = -1;
+  }
+}
+
+/** A text column in RLE_DICTIONARY encoding: each distinct value once, in order of appearance, and per row its index. */
+class DictTextColumn implements EncodedColumn {
+  private readonly index = new Map<string, number>();
+  private readonly values: string[] = [];
+  private codes = new Int32Array(0);
+  private last: string | undefined = undefined;
+  private lastCode = 0;
+  private units = 0;
+  private readonly dictionary = new ByteSink(1024);
+  /** The bounds of the dictionary last encoded by `pages`. */
+  private encodedBounds: Bounds | undefined;
+
+  constructor(
+    readonly name: CanonicalColumn,
+    private readonly allowed?: ReadonlySet<string>,
+  ) {}
+
+  add(value: string, row: number, i: number): void {
+    // Most values repeat the row before (a transaction's payment method) or one seen before (a catalogue).
+    if (value !== this.last) {
+      let code = this.index.get(value);
+      if (code === undefined) code = this.insert(value, row);
+      this.last = value;
+      this.lastCode = code;
+    }
+    this.codes[i] = this.lastCode;
+  }
+
+  private insert(value: string, row: number): number {
+    checkText(value, this.name, row);
+    if (this.allowed && !this.allowed.has(value)) invalid(row, this.name, value);
+    const code = this.values.length;
+    this.index.set(value, code);
+    this.values.push(value);
+    this.units += value.length;
+    return code;
+  }
+
+  grow(capacity: number): void {
+    this.codes = grown(this.codes, capacity);
+  }
+
+  bytes(): number {
+    return 3 * this.units + 4 * this.values.length;
+  }
+
+  pages(rows: number): Page[] {
+    const dictionary = this.dictionary;
+    dictionary.length = 0;
+    // The bounds come from the dictionary (every entry is used): far fewer comparisons than one per row.
+    let minStart = -1;
+    let minLength = 0;
+    let maxStart = -1;
+    let maxLength = 0;
+    for (const value of this.values) {
+      const start = dictionary.length + 4;
+      appendText(dictionary, value);
+      const length = dictionary.length - start;
+      const buf = dictionary.buf;
+      if (minStart < 0) {
+        minStart = maxStart = start;
+        minLength = maxLength = length;
+      } else if (compareBytes(buf, start, length, buf, minStart, minLength) < 0) {
+        minStart = start;
+        minLength = length;
+      } else if (compareBytes(buf, start, length, buf, maxStart, maxLength) > 0) {
+        maxStart = start;
+        maxLength = length;
+      }
+    }
+    const buf = dictionary.buf;
+    this.encodedBounds =
+      minStart < 0
+        ? undefined
+        : textBounds(buf.subarray(minStart, minStart + minLength), buf.subarray(maxStart, maxStart + maxLength));
+    return [
+      { bytes: dictionary.view(), values: this.values.length, dictionary: true, encoding: Encoding.PLAIN },
+      indexPage(this.codes, rows, this.values.length),
+    ];
+  }
+
+  bounds(): Bounds | undefined {
+    return this.encodedBounds;
+  }
+
+  reset(): void {
+    this.index.clear();
+    this.values.length = 0;
+    this.last = undefined;
+    this.units = 0;
+    this.encodedBounds = undefined;
+  }
+}
+
+/** An integer column in RLE_DICTIONARY encoding: INT32 (`wide` false) or INT64, each value a safe integer. */
+class DictNumberColumn implements EncodedColumn {
+  private readonly index = new Map<number, number>();
+  private readonly values: number[] = [];
+  private codes = new Int32Array(0);
+  private last = Number.NaN;
+  private lastCode = 0;
+  private min = 0;
+  private max = 0;
+
+  constructor(
+    readonly name: CanonicalColumn,
+    private readonly wide: boolean,
+  ) {}
+
+  add(value: number, row: number, i: number): void {
+    if (value !== this.last) {
+      let code = this.index.get(value);
+      if (code === undefined) code = this.insert(value, row);
+      this.last = value;
+      this.lastCode = code;
+    }
+    this.codes[i] = this.lastCode;
+  }
+
+  private insert(value: number, row: number): number {
+    if (this.wide ? !Number.isSafeInteger(value) : (value | 0) !== value) invalid(row, this.name, value);
+    const code = this.values.length;
+    if (code === 0) {
+      this.min = this.max = value;
+    } else if (value < this.min) {
+      this.min = value;
+    } else if (value > this.max) {
+      this.max = value;
+    }
+    this.index.set(value, code);
+    this.values.push(value);
+    return code;
+  }
+
+  grow(capacity: number): void {
+    this.codes = grown(this.codes, capacity);
+  }
+
+  bytes(): number {
+    return (this.wide ? 8 : 4) * this.values.length;
+  }
+
+  pages(rows: number): Page[] {
+    const n = this.values.length;
+    let bytes: Uint8Array;
+    if (this.wide) {
+      const halves = new Int32Array(2 * n);
+      for (let v = 0; v < n; v++) setInt64(halves, v, this.values[v] as number);
+      bytes = new Uint8Array(halves.buffer);
+    } else {
+      bytes = new Uint8Array(Int32Array.from(this.values).buffer);
+    }
+    return [{ bytes, values: n, dictionary: true, encoding: Encoding.PLAIN }, indexPage(this.codes, rows, n)];
+  }
+
+  bounds(): Bounds | undefined {
+    if (this.values.length === 0) return undefined;
+    const encode = this.wide ? int64Bytes : int32Bytes;
+    return { min: encode(this.min), max: encode(this.max), minExact: true, maxExact: true };
+  }
+
+  reset(): void {
+    this.index.clear();
+    this.values.length = 0;
+    this.last = Number.NaN;
+  }
+}
+
+/** The instant (INT64, PLAIN): each value as 8 little-endian bytes, written as two 32-bit halves. */
+class PlainInt64Column implements EncodedColumn {
+  private halves = new Int32Array(0);
+  private last = Number.NaN;
+  private lastLow = 0;
+  private lastHigh = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  private count = 0;
+
+  constructor(readonly name: CanonicalColumn) {}
+
+  add(value: number, row: number, i: number): void {
+    if (value !== this.last) {
+      if (!Number.isSafeInteger(value)) invalid(row, this.name, value);
+      // `| 0` keeps the low 32 bits of any safe integer (ToInt32 is modular), and the floored quotient is the high
+      // word in two's complement, negative values included.
+      this.lastLow = value | 0;
+      this.lastHigh = Math.floor(value / TWO_POW_32);
+      this.last = value;
+      if (value < this.min) this.min = value;
+      if (value > this.max) this.max = value;
+    }
+    this.halves[2 * i] = this.lastLow;
+    this.halves[2 * i + 1] = this.lastHigh;
+    this.count = i + 1;
+  }
+
+  grow(capacity: number): void {
+    this.halves = grown(this.halves, 2 * capacity);
+  }
+
+  bytes(): number {
+    return 8 * this.count;
+  }
+
+  pages(rows: number): Page[] {
+    const bytes = new Uint8Array(this.halves.buffer, 0, 8 * rows);
+    return [{ bytes, values: rows, dictionary: false, encoding: Encoding.PLAIN }];
+  }
+
+  bounds(): Bounds | undefined {
+    if (this.count === 0) return undefined;
+    return { min: int64Bytes(this.min), max: int64Bytes(this.max), minExact: true, maxExact: true };
+  }
+
+  reset(): void {
+    this.last = Number.NaN;
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
+    this.count = 0;
+  }
+}
+
+/** The UTC offset (INT32 holding a 16-bit integer, PLAIN). */
+class PlainInt32Column implements EncodedColumn {
+  private values = new Int32Array(0);
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  private count = 0;
+
+  constructor(readonly name: CanonicalColumn) {}
+
+  add(value: number, row: number, i: number): void {
+    if ((value << 16) >> 16 !== value) invalid(row, this.name, value);
+    this.values[i] = value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.count = i + 1;
+  }
+
+  grow(capacity: number): void {
+    this.values = grown(this.values, capacity);
+  }
+
+  bytes(): number {
+    return 4 * this.count;
+  }
+
+  pages(rows: number): Page[] {
+    const bytes = new Uint8Array(this.values.buffer, 0, 4 * rows);
+    return [{ bytes, values: rows, dictionary: false, encoding: Encoding.PLAIN }];
+  }
+
+  bounds(): Bounds | undefined {
+    if (this.count === 0) return undefined;
+    return { min: int32Bytes(this.min), max: int32Bytes(this.max), minExact: true, maxExact: true };
+  }
+
+  reset(): void {
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
+    this.count = 0;
+  }
+}
+
+/** A data page of dictionary indices: the bit width in one byte, then the indices in the RLE/bit-packed hybrid. */
+function indexPage(codes: Int32Array, rows: number, entries: number): Page {
+  const width = bitWidth(entries - 1);
+  const sink = new ByteSink(1 + Math.ceil((rows * width) / 8) + 16);
+  sink.buf[0] = width;
+  sink.length = 1;
+  appendHybrid(sink, codes, rows, width);
+  return { bytes: sink.view(), values: rows, dictionary: false, encoding: Encoding.RLE_DICTIONARY };
+}
+
+/** `array` with room for `length` values, its values kept. */
+function grown<T extends Int32Array>(array: T, length: number): T {
+  if (array.length >= length) return array;
+  const next = new Int32Array(length) as T;
+  next.set(array);
+  return next;
+}
+
+function setInt64(halves: Int32Array, at: number, value: number): void {
+  halves[2 * at] = value | 0;
+  halves[2 * at + 1] = Math.floor(value / TWO_POW_32);
+}
+
+function int32Bytes(value: number): Uint8Array {
+  return new Uint8Array(Int32Array.of(value).buffer);
+}
+
+function int64Bytes(value: number): Uint8Array {
+  const halves = new Int32Array(2);
+  setInt64(halves, 0, value);
+  return new Uint8Array(halves.buffer);
+}
+
+/**
+ * Text bounds as parquet-wasm stored them: a bound longer than STATISTICS_TRUNCATE_BYTES is cut at a character
+ * boundary; a cut maximum has its last character that can be raised raised by one, so that it stays above every
+ * value (and the bound is flagged inexact). Copies the bytes (the caller's buffers are reused).
+ */
+function textBounds(min: Uint8Array, max: Uint8Array): Bounds {
+  const limit = STATISTICS_TRUNCATE_BYTES;
+  let minBytes: Uint8Array = Uint8Array.from(min);
+  let minExact = true;
+  if (min.length > limit) {
+    let split = limit;
+    while (split > 0 && isContinuation(min[split] as number)) split--;
+    if (split > 0) {
+      minBytes = min.slice(0, split);
+      minExact = false;
+    }
+  }
+  let maxBytes: Uint8Array = Uint8Array.from(max);
+  let maxExact = true;
+  if (max.length > limit) {
+    let split = limit;
+    while (split > limit - 3 && split > 0 && isContinuation(max[split] as number)) split--;
+    const raised = incrementUtf8(max.subarray(0, split));
+    if (raised) {
+      maxBytes = raised;
+      maxExact = false;
+    }
+  }
+  return { min: minBytes, max: maxBytes, minExact, maxExact };
+}
+
+function isContinuation(byte: number): boolean {
+  return (byte & 0xc0) === 0x80;
+}
+
+/**
+ * `text` (well-formed UTF-8) with its last character that can be raised by one code point without changing its
+ * encoded length raised, and what followed it dropped; undefined when no character can be.
+ */
+function incrementUtf8(text: Uint8Array): Uint8Array | undefined {
+  let end = text.length;
+  while (end > 0) {
+    let start = end - 1;
+    while (start > 0 && isContinuation(text[start] as number)) start--;
+    const char = Buffer.from(text.subarray(start, end)).toString('utf8');
+    const codePoint = char.codePointAt(0) as number;
+    const next = codePoint + 1;
+    const isSurrogate = next >= 0xd800 && next <= 0xdfff;
+    if (next <= 0x10ffff && !isSurrogate) {
+      const encoded = Buffer.from(String.fromCodePoint(next), 'utf8');
+      if (encoded.length === end - start) {
+        const out = new Uint8Array(end);
+        out.set(text.subarray(0, start));
+        out.set(encoded, start);
+        return out;
+      }
+    }
+    end = start;
+  }
+  return undefined;
+}
+
+function checkText(value: unknown, column: CanonicalColumn, row: number): asserts value is string {
+  if (typeof value !== 'string') invalid(row, column, value);
+  if (!value.isWellFormed()) {
+    // UTF-8 cannot carry it: an encoder would put U+FFFD in its place and the value would not come back.
+    throw new ValidationError(`${column} ${JSON.stringify(value)} is not well-formed Unicode (a lone surrogate)`);
+  }
+}
+
+function invalid(row: number, column: CanonicalColumn, value: unknown): never {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  throw new ValidationError(`row ${row}: ${column} ${shown} cannot be stored as ${describeType(column)}`);
+}
+
+function describeType(column: CanonicalColumn): string {
+  switch (column) {
+    case 'utc_offset_minutes':
+      return 'a 16-bit integer';
+    case 'quantity':
+      return 'a 32-bit integer';
+    case 'payment_method':
+      return `one of ${PAYMENT_METHODS.join(', ')}`;
+    case 'timestamp_ms':
+    case 'unit_price_cents':
+    case 'line_total_cents':
+    case 'discount_cents':
+      return 'a safe integer';
+    default:
+      return 'a string';
+  }
+}
+
+// The footer and page headers, as Thrift structs (parquet.thrift field ids).
+
+const i32 = (id: number, value: number): ThriftField => ({ id, type: WireType.I32, value });
+const i64 = (id: number, value: number): ThriftField => ({ id, type: WireType.I64, value: BigInt(value) });
+const bool = (id: number, value: boolean): ThriftField => ({ id, type: WireType.BOOL_TRUE, value });
+const binary = (id: number, value: Uint8Array): ThriftField => ({ id, type: WireType.BINARY, value });
+const struct = (...fields: ThriftField[]): ThriftStruct => ({ kind: 'struct', fields });
+const nested = (id: number, ...fields: ThriftField[]): ThriftField => ({
+  id,
+  type: WireType.STRUCT,
+  value: struct(...fields),
+});
+const list = (id: number, elementType: number, items: ThriftValue[]): ThriftField => ({
+  id,
+  type: WireType.LIST,
+  value: { kind: 'list', wireType: WireType.LIST, elementType, items },
+});
+
+const utf8 = new TextEncoder();
+
+function pageHeader(page: Page, compressedSize: number): ThriftStruct {
+  const sizes = [i32(2, page.bytes.length), i32(3, compressedSize)];
+  if (page.dictionary) {
+    // DictionaryPageHeader: num_values, encoding PLAIN, is_sorted false.
+    return struct(
+      i32(1, PageType.DICTIONARY_PAGE),
+      ...sizes,
+      nested(7, i32(1, page.values), i32(2, Encoding.PLAIN), bool(3, false)),
+    );
+  }
+  // DataPageHeader: num_values, encoding, definition and repetition level encodings (RLE; a required flat column
+  // stores no levels).
+  return struct(
+    i32(1, PageType.DATA_PAGE),
+    ...sizes,
+    nested(5, i32(1, page.values), i32(2, page.encoding), i32(3, Encoding.RLE), i32(4, Encoding.RLE)),
+  );
+}
+
+/** The Parquet type of each canonical column, as SchemaElement fields after the name (type, converted, logical). */
+const COLUMN_TYPES: Record<CanonicalColumn, { physical: number; dictionary: boolean; annotation: ThriftField[] }> = {
+  store_id: text(false),
+  business_date: text(false),
+  transaction_id: text(false),
+  timestamp_ms: {
+    physical: PhysicalType.INT64,
+    dictionary: false,
+    // TIMESTAMP_MILLIS; LogicalType.TIMESTAMP { isAdjustedToUTC: true, unit: MILLIS }.
+    annotation: [i32(6, ConvertedType.TIMESTAMP_MILLIS), nested(10, nested(8, bool(1, true), nested(2, nested(1))))],
+  },
+  utc_offset_minutes: {
+    physical: PhysicalType.INT32,
+    dictionary: false,
+    // INT_16; LogicalType.INTEGER { bitWidth: 16, isSigned: true }.
+    annotation: [
+      i32(6, ConvertedType.INT_16),
+      nested(10, nested(10, { id: 1, type: WireType.I8, value: 16 }, bool(2, true))),
+    ],
+  },
+  item_sku: text(true),
+  item_name: text(true),
+  quantity: { physical: PhysicalType.INT32, dictionary: true, annotation: [] },
+  unit_price_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: [] },
+  line_total_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: [] },
+  discount_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: [] },
+  payment_method: text(true),
+  customer_id: text(false),
+};
+
+function text(dictionary: boolean) {
+  // UTF8; LogicalType.STRING.
+  return {
+    physical: PhysicalType.BYTE_ARRAY,
+    dictionary,
+    annotation: [i32(6, ConvertedType.UTF8), nested(10, nested(1))],
+  };
+}
+
+const COLUMN_NAMES = Object.keys(COLUMN_TYPES) as CanonicalColumn[];
+
+function fileMetaData(rowGroups: readonly RowGroupMeta[], rows: number): ThriftStruct {
+  const schema: ThriftValue[] = [
+    // The root, named as Arrow writers name it.
+    struct(binary(4, utf8.encode('arrow_schema')), i32(5, COLUMN_NAMES.length)),
+    ...COLUMN_NAMES.map((name) => {
+      const type = COLUMN_TYPES[name];
+      return struct(i32(1, type.physical), i32(3, REQUIRED), binary(4, utf8.encode(name)), ...type.annotation);
+    }),
+  ];
+  return struct(
+    i32(1, 1),
+    list(2, WireType.STRUCT, schema),
+    i64(3, rows),
+    list(4, WireType.STRUCT, rowGroups.map(rowGroupStruct)),
+    binary(6, utf8.encode(CREATED_BY)),
+    // ColumnOrder.TYPE_ORDER (TypeDefinedOrder) for every column: how the statistics compare.
+    list(
+      7,
+      WireType.STRUCT,
+      COLUMN_NAMES.map(() => struct(nested(1))),
+    ),
+  );
+}
+
+function rowGroupStruct(group: RowGroupMeta, ordinal: number): ThriftStruct {
+  let uncompressed = 0;
+  let compressed = 0;
+  const chunks = group.chunks.map((chunk, c) => {
+    uncompressed += chunk.uncompressed;
+    compressed += chunk.compressed;
+    const name = COLUMN_NAMES[c] as CanonicalColumn;
+    const type = COLUMN_TYPES[name];
+    const encodings = type.dictionary
+      ? [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY]
+      : [Encoding.PLAIN, Encoding.RLE];
+    const meta: ThriftField[] = [
+      i32(1, type.physical),
+      list(2, WireType.I32, encodings),
+      list(3, WireType.BINARY, [utf8.encode(name)]),
+      i32(4, ZSTD),
+      i64(5, chunk.values),
+      i64(6, chunk.uncompressed),
+      i64(7, chunk.compressed),
+      i64(9, chunk.dataPageOffset),
+    ];
+    if (chunk.dictionaryPageOffset !== undefined) meta.push(i64(11, chunk.dictionaryPageOffset));
+    const bounds = chunk.bounds;
+    if (bounds) {
+      // Statistics: null_count, max_value, min_value, is_max_value_exact, is_min_value_exact.
+      meta.push(
+        nested(
+          12,
+          i64(3, 0),
+          binary(5, bounds.max),
+          binary(6, bounds.min),
+          bool(7, bounds.maxExact),
+          bool(8, bounds.minExact),
+        ),
+      );
+    }
+    // ColumnChunk: file_offset (deprecated; 0 as parquet-wasm wrote it), meta_data.
+    return struct(i64(2, 0), nested(3, ...meta));
+  });
+  return struct(
+    list(1, WireType.STRUCT, chunks),
+    i64(2, uncompressed),
+    i64(3, group.rows),
+    i64(5, group.offset),
+    i64(6, compressed),
+    { id: 7, type: WireType.I16, value: ordinal },
+  );
+}

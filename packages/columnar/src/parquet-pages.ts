@@ -1,0 +1,219 @@
+import * as zlib from 'node:zlib';
+
+/**
+ * The byte-level pieces of the canonical Parquet encoder (parquet-encoder.ts): a growable buffer, UTF-8 text with
+ * its length prefix (PLAIN BYTE_ARRAY), the RLE/bit-packed hybrid of dictionary indices, byte-wise comparison for
+ * statistics, and ZSTD through Node's zlib.
+ */
+
+/** A growable byte buffer; `buf` may be replaced when it grows, so callers index it only after `ensure`. */
+export class ByteSink {
+  buf: Buffer;
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Makes room for `extra` more bytes. */
+  ensure(extra: number): void {
+    if (this.length + extra > this.buf.length) this.grow(extra);
+  }
+
+  private grow(extra: number): void {
+    const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + extra));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  /** The bytes written so far (a view, valid until the next write). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Appends `bytes`. */
+  append(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** Appends a 32-bit little-endian unsigned integer. */
+  uint32(value: number): void {
+    this.ensure(4);
+    const { buf } = this;
+    const at = this.length;
+    buf[at] = value;
+    buf[at + 1] = value >>> 8;
+    buf[at + 2] = value >>> 16;
+    buf[at + 3] = value >>> 24;
+    this.length = at + 4;
+  }
+
+  /** Appends an unsigned LEB128 varint (a non-negative integer below 2^53). */
+  varint(value: number): void {
+    this.ensure(8);
+    let rest = value;
+    while (rest >= 0x80) {
+      this.buf[this.length++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buf[this.length++] = rest;
+  }
+}
+
+/**
+ * Appends `value` as PLAIN BYTE_ARRAY (4-byte little-endian length, then its UTF-8) and returns whether it was
+ * ASCII. The caller has checked that the text is well-formed (a lone surrogate would become U+FFFD).
+ *
+ * ASCII, nearly every value of a store file, is copied code unit by code unit: for the short values of a canonical
+ * row that is cheaper than the call into the native encoder, which takes the rest.
+ */
+export function appendText(sink: ByteSink, value: string): boolean {
+  const units = value.length;
+  // A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair, 2 units, takes 4).
+  sink.ensure(4 + 3 * units);
+  const buf = sink.buf;
+  const start = sink.length + 4;
+  let c = 0;
+  for (; c < units; c++) {
+    const code = value.charCodeAt(c);
+    if (code > 0x7f) break;
+    buf[start + c] = code;
+  }
+  const bytes = c === units ? units : buf.write(value, start, buf.length - start, 'utf8');
+  const at = sink.length;
+  buf[at] = bytes;
+  buf[at + 1] = bytes >>> 8;
+  buf[at + 2] = bytes >>> 16;
+  buf[at + 3] = bytes >>> 24;
+  sink.length = start + bytes;
+  return c === units;
+}
+
+/** Compares `a[aStart, aStart + aLength)` with `b[bStart, bStart + bLength)` as unsigned bytes (Parquet's order for text). */
+export function compareBytes(
+  a: Uint8Array,
+  aStart: number,
+  aLength: number,
+  b: Uint8Array,
+  bStart: number,
+  bLength: number,
+): number {
+  const n = aLength < bLength ? aLength : bLength;
+  for (let i = 0; i < n; i++) {
+    const d = (a[aStart + i] as number) - (b[bStart + i] as number);
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
+}
+
+/** The fewest bits that hold every value in 0..maxValue (0 for a dictionary of one value). */
+export function bitWidth(maxValue: number): number {
+  return maxValue <= 0 ? 0 : 32 - Math.clz32(maxValue);
+}
+
+/** A run of equal values at least this long is an RLE run; shorter ones are bit-packed (Parquet writers use 8). */
+const MIN_REPEAT = 8;
+
+/**
+ * Appends `values[0, count)` (each below 2^width) in Parquet's RLE/bit-packed hybrid, without a length prefix (as a
+ * data page's dictionary indices carry it, after their 1-byte bit width): runs of MIN_REPEAT or more equal values
+ * as RLE runs, everything between as bit-packed groups of 8 (the last group padded with zeros, which a reader
+ * ignores past the page's value count). A bit width of 0 (a dictionary of one value) is one RLE run.
+ */
+export function appendHybrid(sink: ByteSink, values: Int32Array, count: number, width: number): void {
+  if (count === 0) return;
+  const valueBytes = (width + 7) >>> 3;
+  if (width === 0) {
+    sink.varint(count * 2);
+    return;
+  }
+  let literalStart = 0;
+  let i = 0;
+  while (i < count) {
+    const value = values[i] as number;
+    let j = i + 1;
+    while (j < count && values[j] === value) j++;
+    if (j - i >= MIN_REPEAT) {
+      // The pending literals go out in whole groups of 8, borrowing the first values of the run to fill the last.
+      const pending = i - literalStart;
+      const borrowed = (8 - (pending % 8)) % 8;
+      if (pending > 0) appendBitPacked(sink, values, literalStart, i + borrowed, width);
+      const repeat = j - i - borrowed;
+      if (repeat > 0) {
+        sink.varint(repeat * 2);
+        sink.ensure(valueBytes);
+        for (let b = 0; b < valueBytes; b++) sink.buf[sink.length++] = value >>> (8 * b);
+      }
+      literalStart = j;
+    }
+    i = j;
+  }
+  if (literalStart < count) appendBitPacked(sink, values, literalStart, count, width);
+}
+
+/** Appends `values[from, to)` as one bit-packed run, padded with zeros to a multiple of 8 values. */
+function appendBitPacked(sink: ByteSink, values: Int32Array, from: number, to: number, width: number): void {
+  const groups = Math.ceil((to - from) / 8);
+  sink.varint(groups * 2 + 1);
+  sink.ensure(groups * width);
+  const buf = sink.buf;
+  let at = sink.length;
+  const end = from + groups * 8;
+  let acc = 0;
+  let bits = 0;
+  if (width <= 24) {
+    // Fewer than 8 bits wait in `acc` before a value is added, so `acc` stays within 31 bits.
+    for (let i = from; i < end; i++) {
+      acc |= (i < to ? (values[i] as number) : 0) << bits;
+      bits += width;
+      while (bits >= 8) {
+        buf[at++] = acc;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+  } else {
+    // Wider values (a dictionary of more than 2^24 entries) go in two parts of at most 16 bits.
+    for (let i = from; i < end; i++) {
+      const value = i < to ? (values[i] as number) : 0;
+      acc |= (value & 0xffff) << bits;
+      bits += 16;
+      while (bits >= 8) {
+        buf[at++] = acc;
+        acc >>>= 8;
+        bits -= 8;
+      }
+      acc |= (value >>> 16) << bits;
+      bits += width - 16;
+      while (bits >= 8) {
+        buf[at++] = acc;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+  }
+  sink.length = at;
+}
+
+type ZstdCompress = (data: Uint8Array, options: { params: Record<number, number>; pledgedSrcSize?: number }) => Buffer;
+
+/** Node's native ZSTD (node:zlib, Node 22.15 and later; the functions run on Node 24). */
+const zstd = zlib as unknown as {
+  zstdCompressSync?: ZstdCompress;
+  constants: { ZSTD_c_compressionLevel?: number };
+};
+
+/**
+ * `data` as one ZSTD frame at `level`, with its size in the frame header (as Parquet writers put it there). Throws
+ * when this Node has no native ZSTD.
+ */
+export function zstdCompress(data: Uint8Array, level: number): Buffer {
+  const compress = zstd.zstdCompressSync;
+  const levelParam = zstd.constants.ZSTD_c_compressionLevel;
+  if (!compress || levelParam === undefined) {
+    throw new Error(`this Node (${process.version}) has no native ZSTD (node:zlib zstdCompressSync, Node 22.15+)`);
+  }
+  return compress(data, { params: { [levelParam]: level }, pledgedSrcSize: data.length });
+}
