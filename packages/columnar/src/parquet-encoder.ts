@@ -1,7 +1,15 @@
 import { type CanonicalRow, PAYMENT_METHODS, ValidationError } from '@tillflow/core';
 import type { CanonicalColumn } from './arrow-schema';
-import { appendHybrid, appendText, ByteSink, bitWidth, compareBytes, zstdCompress } from './parquet-pages';
-import { type ThriftField, type ThriftStruct, type ThriftValue, WireType, writeStruct } from './thrift-compact';
+import {
+  appendHybrid,
+  appendText,
+  ByteSink,
+  bitWidth,
+  compareBytes,
+  type ZstdPageCompressor,
+  zstdPageCompressor,
+} from './parquet-pages';
+import { CompactWriter, WireType } from './thrift-compact';
 
 /**
  * Our own Parquet encoder for the one schema of the lake (the 13 canonical columns), written because the writer the
@@ -117,25 +125,9 @@ interface Page {
  */
 export class CanonicalParquetWriter {
   private readonly rowGroupRows: number;
-  private readonly level: number;
-  private readonly store = new PlainTextColumn('store_id');
-  private readonly date = new PlainTextColumn('business_date');
-  private readonly transaction = new PlainTextColumn('transaction_id');
-  private readonly timestamp = new PlainInt64Column('timestamp_ms');
-  private readonly offset = new PlainInt32Column('utc_offset_minutes');
-  private readonly sku = new DictTextColumn('item_sku');
-  private readonly name = new DictTextColumn('item_name');
-  private readonly quantity = new DictNumberColumn('quantity', false);
-  private readonly unitPrice = new DictNumberColumn('unit_price_cents', true);
-  private readonly lineTotal = new DictNumberColumn('line_total_cents', true);
-  private readonly discount = new DictNumberColumn('discount_cents', true);
-  private readonly payment = new DictTextColumn('payment_method', PAYMENT_METHOD_SET);
-  private readonly customer = new PlainTextColumn('customer_id');
-  private readonly columns: readonly EncodedColumn[];
-  private readonly parts: Uint8Array[] = [MAGIC];
+  private readonly compressor: ZstdPageCompressor;
+  private readonly set: ColumnSet;
   private readonly rowGroups: RowGroupMeta[] = [];
-  private fileOffset = MAGIC.length;
-  private capacity = 0;
   /** Rows in the current row group. */
   private groupRows = 0;
   /** Rows before the current row group. */
@@ -144,22 +136,10 @@ export class CanonicalParquetWriter {
 
   constructor(options: ParquetWriteOptions = {}) {
     this.rowGroupRows = rowGroupRowsOf(options);
-    this.level = compressionLevelOf(options);
-    this.columns = [
-      this.store,
-      this.date,
-      this.transaction,
-      this.timestamp,
-      this.offset,
-      this.sku,
-      this.name,
-      this.quantity,
-      this.unitPrice,
-      this.lineTotal,
-      this.discount,
-      this.payment,
-      this.customer,
-    ];
+    this.compressor = zstdPageCompressor(compressionLevelOf(options));
+    this.set = spareSets.pop() ?? new ColumnSet();
+    this.set.out.length = 0;
+    this.set.out.append(MAGIC);
   }
 
   /** Rows added so far. */
@@ -170,23 +150,24 @@ export class CanonicalParquetWriter {
   /** Adds one row; writes the row group out when it is full. */
   add(row: CanonicalRow): void {
     const i = this.groupRows;
-    if (i === this.capacity) this.grow();
+    const set = this.set;
+    if (i === set.capacity) set.grow(this.rowGroupRows);
     const r = this.writtenRows + i;
-    this.store.add(row.store_id, r);
-    this.date.add(row.business_date, r);
-    this.transaction.add(row.transaction_id, r);
-    this.timestamp.add(row.timestamp_ms, r, i);
-    this.offset.add(row.utc_offset_minutes, r, i);
-    this.sku.add(row.item_sku, r, i);
-    this.name.add(row.item_name, r, i);
-    this.quantity.add(row.quantity, r, i);
-    this.unitPrice.add(row.unit_price_cents, r, i);
-    this.lineTotal.add(row.line_total_cents, r, i);
-    this.discount.add(row.discount_cents, r, i);
-    this.payment.add(row.payment_method, r, i);
-    this.customer.add(row.customer_id, r);
+    set.store.add(row.store_id, r);
+    set.date.add(row.business_date, r);
+    set.transaction.add(row.transaction_id, r);
+    set.timestamp.add(row.timestamp_ms, r, i);
+    set.offset.add(row.utc_offset_minutes, r, i);
+    set.sku.add(row.item_sku, r, i);
+    set.name.add(row.item_name, r, i);
+    set.quantity.add(row.quantity, r, i);
+    set.unitPrice.add(row.unit_price_cents, r, i);
+    set.lineTotal.add(row.line_total_cents, r, i);
+    set.discount.add(row.discount_cents, r, i);
+    set.payment.add(row.payment_method, r, i);
+    set.customer.add(row.customer_id, r);
     this.groupRows = i + 1;
-    if (this.groupRows === this.rowGroupRows || ((i & 1023) === 1023 && this.groupBytes() > MAX_ROW_GROUP_BYTES)) {
+    if (this.groupRows === this.rowGroupRows || ((i & 1023) === 1023 && set.bytes() > MAX_ROW_GROUP_BYTES)) {
       this.flush();
     }
   }
@@ -196,40 +177,26 @@ export class CanonicalParquetWriter {
     if (this.finished) throw new Error('the Parquet file is already finished');
     this.finished = true;
     if (this.groupRows > 0) this.flush();
-    const footer = writeStruct(fileMetaData(this.rowGroups, this.writtenRows));
-    const tail = new Uint8Array(footer.length + 8);
-    tail.set(footer);
-    new DataView(tail.buffer).setUint32(footer.length, footer.length, true);
-    tail.set(MAGIC, footer.length + 4);
-    this.parts.push(tail);
-    let size = 0;
-    for (const part of this.parts) size += part.length;
-    const file = new Uint8Array(size);
-    let at = 0;
-    for (const part of this.parts) {
-      file.set(part, at);
-      at += part.length;
-    }
-    this.parts.length = 0;
+    const { out, thrift } = this.set;
+    thrift.reset();
+    writeFileMetaData(thrift, this.rowGroups, this.writtenRows);
+    out.append(thrift.view());
+    out.uint32(thrift.size);
+    out.append(MAGIC);
+    const file = new Uint8Array(out.length);
+    file.set(out.view());
+    // The next file reuses the columns' buffers (a store-day file is small: allocating them is a good part of its
+    // cost), unless they grew large.
+    if (spareSets.length < MAX_SPARE_SETS && this.set.retainedBytes() <= MAX_SPARE_BYTES) spareSets.push(this.set);
     return file;
-  }
-
-  private grow(): void {
-    this.capacity = Math.min(this.rowGroupRows, Math.max(1024, 2 * this.capacity));
-    for (const column of this.columns) column.grow(this.capacity);
-  }
-
-  private groupBytes(): number {
-    let bytes = 0;
-    for (const column of this.columns) bytes += column.bytes();
-    return bytes;
   }
 
   /** Encodes, compresses and appends the current row group, and starts the next. */
   private flush(): void {
     const rows = this.groupRows;
-    const group: RowGroupMeta = { rows, offset: this.fileOffset, chunks: [] };
-    for (const column of this.columns) {
+    const { out, thrift } = this.set;
+    const group: RowGroupMeta = { rows, offset: out.length, chunks: [] };
+    for (const column of this.set.columns) {
       const pages = column.pages(rows);
       const chunk: ChunkMeta = {
         values: rows,
@@ -240,14 +207,15 @@ export class CanonicalParquetWriter {
         bounds: column.bounds(),
       };
       for (const page of pages) {
-        if (page.dictionary) chunk.dictionaryPageOffset = this.fileOffset;
-        else chunk.dataPageOffset = this.fileOffset;
-        const compressed = zstdCompress(page.bytes, this.level);
-        const header = writeStruct(pageHeader(page, compressed.length));
-        this.parts.push(header, compressed);
-        this.fileOffset += header.length + compressed.length;
-        chunk.uncompressed += header.length + page.bytes.length;
-        chunk.compressed += header.length + compressed.length;
+        if (page.dictionary) chunk.dictionaryPageOffset = out.length;
+        else chunk.dataPageOffset = out.length;
+        const compressed = this.compressor.compressView(page.bytes);
+        thrift.reset();
+        writePageHeader(thrift, page, compressed.length);
+        out.append(thrift.view());
+        out.append(compressed);
+        chunk.uncompressed += thrift.size + page.bytes.length;
+        chunk.compressed += thrift.size + compressed.length;
       }
       column.reset();
       group.chunks.push(chunk);
@@ -257,6 +225,68 @@ export class CanonicalParquetWriter {
     this.groupRows = 0;
   }
 }
+
+/** The 13 columns of a writer, with room for `capacity` rows of a row group. */
+class ColumnSet {
+  readonly store = new PlainTextColumn('store_id');
+  readonly date = new PlainTextColumn('business_date');
+  readonly transaction = new PlainTextColumn('transaction_id');
+  readonly timestamp = new PlainInt64Column('timestamp_ms');
+  readonly offset = new PlainInt32Column('utc_offset_minutes');
+  readonly sku = new DictTextColumn('item_sku');
+  readonly name = new DictTextColumn('item_name');
+  readonly quantity = new DictNumberColumn('quantity', false);
+  readonly unitPrice = new DictNumberColumn('unit_price_cents', true);
+  readonly lineTotal = new DictNumberColumn('line_total_cents', true);
+  readonly discount = new DictNumberColumn('discount_cents', true);
+  readonly payment = new DictTextColumn('payment_method', PAYMENT_METHOD_SET);
+  readonly customer = new PlainTextColumn('customer_id');
+  /** In CANONICAL_COLUMNS order. */
+  readonly columns: readonly EncodedColumn[] = [
+    this.store,
+    this.date,
+    this.transaction,
+    this.timestamp,
+    this.offset,
+    this.sku,
+    this.name,
+    this.quantity,
+    this.unitPrice,
+    this.lineTotal,
+    this.discount,
+    this.payment,
+    this.customer,
+  ];
+  /** The file written so far. */
+  readonly out = new ByteSink(16 * 1024);
+  /** Page headers and the footer are written here, then copied into `out`. */
+  readonly thrift = new CompactWriter(1024);
+  capacity = 0;
+
+  grow(rowGroupRows: number): void {
+    this.capacity = Math.min(rowGroupRows, Math.max(1024, 2 * this.capacity));
+    for (const column of this.columns) column.grow(this.capacity);
+  }
+
+  /** About how many bytes the current row group's values take. */
+  bytes(): number {
+    let bytes = 0;
+    for (const column of this.columns) bytes += column.bytes();
+    return bytes;
+  }
+
+  /** The bytes its buffers hold on to. */
+  retainedBytes(): number {
+    let bytes = 0;
+    for (const column of this.columns) bytes += column.retainedBytes();
+    return bytes + this.out.buf.length;
+  }
+}
+
+/** Column sets of finished writers, for the next writers to reuse. */
+const spareSets: ColumnSet[] = [];
+const MAX_SPARE_SETS = 2;
+const MAX_SPARE_BYTES = 16 * 1024 * 1024;
 
 /** Canonical rows as one Parquet file (see CanonicalParquetWriter). */
 export function encodeCanonicalRows(rows: readonly CanonicalRow[], options: ParquetWriteOptions = {}): Uint8Array {
@@ -289,6 +319,8 @@ interface EncodedColumn {
   grow(capacity: number): void;
   /** About how many bytes the current row group's values take. */
   bytes(): number;
+  /** The bytes its buffers hold on to. */
+  retainedBytes(): number;
   /** The pages of the current row group's `rows` values (a dictionary page first, if any). */
   pages(rows: number): Page[];
   /** The bounds of the current row group's values (undefined for none). */
@@ -359,6 +391,9 @@ class PlainTextColumn implements EncodedColumn {
   bytes(): number {
     return this.sink.length;
   }
+  retainedBytes(): number {
+    return this.sink.buf.length;
+  }
 
   pages(rows: number): Page[] {
     return [{ bytes: this.sink.view(), values: rows, dictionary: false, encoding: Encoding.PLAIN }];
@@ -424,6 +459,9 @@ class DictTextColumn implements EncodedColumn {
 
   bytes(): number {
     return 3 * this.units + 4 * this.values.length;
+  }
+  retainedBytes(): number {
+    return this.codes.byteLength + this.dictionary.buf.length;
   }
 
   pages(rows: number): Page[] {
@@ -521,6 +559,9 @@ class DictNumberColumn implements EncodedColumn {
   bytes(): number {
     return (this.wide ? 8 : 4) * this.values.length;
   }
+  retainedBytes(): number {
+    return this.codes.byteLength;
+  }
 
   pages(rows: number): Page[] {
     const n = this.values.length;
@@ -583,6 +624,9 @@ class PlainInt64Column implements EncodedColumn {
   bytes(): number {
     return 8 * this.count;
   }
+  retainedBytes(): number {
+    return this.halves.byteLength;
+  }
 
   pages(rows: number): Page[] {
     const bytes = new Uint8Array(this.halves.buffer, 0, 8 * rows);
@@ -625,6 +669,9 @@ class PlainInt32Column implements EncodedColumn {
 
   bytes(): number {
     return 4 * this.count;
+  }
+  retainedBytes(): number {
+    return this.values.byteLength;
   }
 
   pages(rows: number): Page[] {
@@ -770,155 +817,172 @@ function describeType(column: CanonicalColumn): string {
   }
 }
 
-// The footer and page headers, as Thrift structs (parquet.thrift field ids).
+// The page headers and the footer (parquet.thrift field ids), written field by field.
 
-const i32 = (id: number, value: number): ThriftField => ({ id, type: WireType.I32, value });
-const i64 = (id: number, value: number): ThriftField => ({ id, type: WireType.I64, value: BigInt(value) });
-const bool = (id: number, value: boolean): ThriftField => ({ id, type: WireType.BOOL_TRUE, value });
-const binary = (id: number, value: Uint8Array): ThriftField => ({ id, type: WireType.BINARY, value });
-const struct = (...fields: ThriftField[]): ThriftStruct => ({ kind: 'struct', fields });
-const nested = (id: number, ...fields: ThriftField[]): ThriftField => ({
-  id,
-  type: WireType.STRUCT,
-  value: struct(...fields),
-});
-const list = (id: number, elementType: number, items: ThriftValue[]): ThriftField => ({
-  id,
-  type: WireType.LIST,
-  value: { kind: 'list', wireType: WireType.LIST, elementType, items },
-});
-
-const utf8 = new TextEncoder();
-
-function pageHeader(page: Page, compressedSize: number): ThriftStruct {
-  const sizes = [i32(2, page.bytes.length), i32(3, compressedSize)];
+function writePageHeader(w: CompactWriter, page: Page, compressedSize: number): void {
+  w.i32(1, page.dictionary ? PageType.DICTIONARY_PAGE : PageType.DATA_PAGE);
+  w.i32(2, page.bytes.length);
+  w.i32(3, compressedSize);
   if (page.dictionary) {
     // DictionaryPageHeader: num_values, encoding PLAIN, is_sorted false.
-    return struct(
-      i32(1, PageType.DICTIONARY_PAGE),
-      ...sizes,
-      nested(7, i32(1, page.values), i32(2, Encoding.PLAIN), bool(3, false)),
-    );
+    w.beginStruct(7);
+    w.i32(1, page.values);
+    w.i32(2, Encoding.PLAIN);
+    w.bool(3, false);
+    w.end();
+  } else {
+    // DataPageHeader: num_values, encoding, definition and repetition level encodings (RLE; a required flat column
+    // stores no levels).
+    w.beginStruct(5);
+    w.i32(1, page.values);
+    w.i32(2, page.encoding);
+    w.i32(3, Encoding.RLE);
+    w.i32(4, Encoding.RLE);
+    w.end();
   }
-  // DataPageHeader: num_values, encoding, definition and repetition level encodings (RLE; a required flat column
-  // stores no levels).
-  return struct(
-    i32(1, PageType.DATA_PAGE),
-    ...sizes,
-    nested(5, i32(1, page.values), i32(2, page.encoding), i32(3, Encoding.RLE), i32(4, Encoding.RLE)),
-  );
+  w.end();
 }
 
-/** The Parquet type of each canonical column, as SchemaElement fields after the name (type, converted, logical). */
-const COLUMN_TYPES: Record<CanonicalColumn, { physical: number; dictionary: boolean; annotation: ThriftField[] }> = {
-  store_id: text(false),
-  business_date: text(false),
-  transaction_id: text(false),
-  timestamp_ms: {
-    physical: PhysicalType.INT64,
-    dictionary: false,
-    // TIMESTAMP_MILLIS; LogicalType.TIMESTAMP { isAdjustedToUTC: true, unit: MILLIS }.
-    annotation: [i32(6, ConvertedType.TIMESTAMP_MILLIS), nested(10, nested(8, bool(1, true), nested(2, nested(1))))],
-  },
-  utc_offset_minutes: {
-    physical: PhysicalType.INT32,
-    dictionary: false,
-    // INT_16; LogicalType.INTEGER { bitWidth: 16, isSigned: true }.
-    annotation: [
-      i32(6, ConvertedType.INT_16),
-      nested(10, nested(10, { id: 1, type: WireType.I8, value: 16 }, bool(2, true))),
-    ],
-  },
-  item_sku: text(true),
-  item_name: text(true),
-  quantity: { physical: PhysicalType.INT32, dictionary: true, annotation: [] },
-  unit_price_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: [] },
-  line_total_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: [] },
-  discount_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: [] },
-  payment_method: text(true),
-  customer_id: text(false),
+type Annotation = 'string' | 'timestamp' | 'int16' | 'none';
+
+/** The Parquet type of each canonical column: physical type, whether dictionary-encoded, logical annotation. */
+const COLUMN_TYPES: Record<CanonicalColumn, { physical: number; dictionary: boolean; annotation: Annotation }> = {
+  store_id: { physical: PhysicalType.BYTE_ARRAY, dictionary: false, annotation: 'string' },
+  business_date: { physical: PhysicalType.BYTE_ARRAY, dictionary: false, annotation: 'string' },
+  transaction_id: { physical: PhysicalType.BYTE_ARRAY, dictionary: false, annotation: 'string' },
+  timestamp_ms: { physical: PhysicalType.INT64, dictionary: false, annotation: 'timestamp' },
+  utc_offset_minutes: { physical: PhysicalType.INT32, dictionary: false, annotation: 'int16' },
+  item_sku: { physical: PhysicalType.BYTE_ARRAY, dictionary: true, annotation: 'string' },
+  item_name: { physical: PhysicalType.BYTE_ARRAY, dictionary: true, annotation: 'string' },
+  quantity: { physical: PhysicalType.INT32, dictionary: true, annotation: 'none' },
+  unit_price_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: 'none' },
+  line_total_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: 'none' },
+  discount_cents: { physical: PhysicalType.INT64, dictionary: true, annotation: 'none' },
+  payment_method: { physical: PhysicalType.BYTE_ARRAY, dictionary: true, annotation: 'string' },
+  customer_id: { physical: PhysicalType.BYTE_ARRAY, dictionary: false, annotation: 'string' },
 };
 
-function text(dictionary: boolean) {
-  // UTF8; LogicalType.STRING.
-  return {
-    physical: PhysicalType.BYTE_ARRAY,
-    dictionary,
-    annotation: [i32(6, ConvertedType.UTF8), nested(10, nested(1))],
-  };
-}
-
 const COLUMN_NAMES = Object.keys(COLUMN_TYPES) as CanonicalColumn[];
+const utf8 = new TextEncoder();
+const COLUMN_NAME_BYTES = COLUMN_NAMES.map((name) => [utf8.encode(name)]);
+const CREATED_BY_BYTES = utf8.encode(CREATED_BY);
+/** The root of the schema, named as Arrow writers name it. */
+const ROOT_NAME_BYTES = utf8.encode('arrow_schema');
+const PLAIN_ENCODINGS = [Encoding.PLAIN, Encoding.RLE];
+const DICTIONARY_ENCODINGS = [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY];
 
-function fileMetaData(rowGroups: readonly RowGroupMeta[], rows: number): ThriftStruct {
-  const schema: ThriftValue[] = [
-    // The root, named as Arrow writers name it.
-    struct(binary(4, utf8.encode('arrow_schema')), i32(5, COLUMN_NAMES.length)),
-    ...COLUMN_NAMES.map((name) => {
-      const type = COLUMN_TYPES[name];
-      return struct(i32(1, type.physical), i32(3, REQUIRED), binary(4, utf8.encode(name)), ...type.annotation);
-    }),
-  ];
-  return struct(
-    i32(1, 1),
-    list(2, WireType.STRUCT, schema),
-    i64(3, rows),
-    list(4, WireType.STRUCT, rowGroups.map(rowGroupStruct)),
-    binary(6, utf8.encode(CREATED_BY)),
-    // ColumnOrder.TYPE_ORDER (TypeDefinedOrder) for every column: how the statistics compare.
-    list(
-      7,
-      WireType.STRUCT,
-      COLUMN_NAMES.map(() => struct(nested(1))),
-    ),
-  );
+/** SchemaElement fields after the name: converted type and logical type. */
+function writeAnnotation(w: CompactWriter, annotation: Annotation): void {
+  switch (annotation) {
+    case 'string':
+      // UTF8; LogicalType.STRING.
+      w.i32(6, ConvertedType.UTF8);
+      w.beginStruct(10);
+      w.beginStruct(1);
+      w.end();
+      w.end();
+      return;
+    case 'timestamp':
+      // TIMESTAMP_MILLIS; LogicalType.TIMESTAMP { isAdjustedToUTC: true, unit: MILLIS }.
+      w.i32(6, ConvertedType.TIMESTAMP_MILLIS);
+      w.beginStruct(10);
+      w.beginStruct(8);
+      w.bool(1, true);
+      w.beginStruct(2);
+      w.beginStruct(1);
+      w.end();
+      w.end();
+      w.end();
+      w.end();
+      return;
+    case 'int16':
+      // INT_16; LogicalType.INTEGER { bitWidth: 16, isSigned: true }.
+      w.i32(6, ConvertedType.INT_16);
+      w.beginStruct(10);
+      w.beginStruct(10);
+      w.i8(1, 16);
+      w.bool(2, true);
+      w.end();
+      w.end();
+      return;
+    case 'none':
+      return;
+  }
 }
 
-function rowGroupStruct(group: RowGroupMeta, ordinal: number): ThriftStruct {
+/** FileMetaData: version, schema, num_rows, row_groups, created_by, column_orders. */
+function writeFileMetaData(w: CompactWriter, rowGroups: readonly RowGroupMeta[], rows: number): void {
+  w.i32(1, 1);
+  w.list(2, WireType.STRUCT, COLUMN_NAMES.length + 1);
+  w.beginElement();
+  w.binary(4, ROOT_NAME_BYTES);
+  w.i32(5, COLUMN_NAMES.length);
+  w.end();
+  COLUMN_NAMES.forEach((name, c) => {
+    const type = COLUMN_TYPES[name];
+    w.beginElement();
+    w.i32(1, type.physical);
+    w.i32(3, REQUIRED);
+    w.binary(4, (COLUMN_NAME_BYTES[c] as Uint8Array[])[0] as Uint8Array);
+    writeAnnotation(w, type.annotation);
+    w.end();
+  });
+  w.i64(3, rows);
+  w.list(4, WireType.STRUCT, rowGroups.length);
+  for (let g = 0; g < rowGroups.length; g++) writeRowGroup(w, rowGroups[g] as RowGroupMeta, g);
+  w.binary(6, CREATED_BY_BYTES);
+  // ColumnOrder.TYPE_ORDER (TypeDefinedOrder) for every column: how the statistics compare.
+  w.list(7, WireType.STRUCT, COLUMN_NAMES.length);
+  for (let c = 0; c < COLUMN_NAMES.length; c++) {
+    w.beginElement();
+    w.beginStruct(1);
+    w.end();
+    w.end();
+  }
+  w.end();
+}
+
+/** RowGroup: columns, total_byte_size, num_rows, file_offset, total_compressed_size, ordinal. */
+function writeRowGroup(w: CompactWriter, group: RowGroupMeta, ordinal: number): void {
+  w.beginElement();
+  w.list(1, WireType.STRUCT, group.chunks.length);
   let uncompressed = 0;
   let compressed = 0;
-  const chunks = group.chunks.map((chunk, c) => {
+  group.chunks.forEach((chunk, c) => {
     uncompressed += chunk.uncompressed;
     compressed += chunk.compressed;
-    const name = COLUMN_NAMES[c] as CanonicalColumn;
-    const type = COLUMN_TYPES[name];
-    const encodings = type.dictionary
-      ? [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY]
-      : [Encoding.PLAIN, Encoding.RLE];
-    const meta: ThriftField[] = [
-      i32(1, type.physical),
-      list(2, WireType.I32, encodings),
-      list(3, WireType.BINARY, [utf8.encode(name)]),
-      i32(4, ZSTD),
-      i64(5, chunk.values),
-      i64(6, chunk.uncompressed),
-      i64(7, chunk.compressed),
-      i64(9, chunk.dataPageOffset),
-    ];
-    if (chunk.dictionaryPageOffset !== undefined) meta.push(i64(11, chunk.dictionaryPageOffset));
+    const type = COLUMN_TYPES[COLUMN_NAMES[c] as CanonicalColumn];
+    // ColumnChunk: file_offset (deprecated; 0, as parquet-wasm wrote it), meta_data.
+    w.beginElement();
+    w.i64(2, 0);
+    w.beginStruct(3);
+    w.i32(1, type.physical);
+    w.i32List(2, type.dictionary ? DICTIONARY_ENCODINGS : PLAIN_ENCODINGS);
+    w.binaryList(3, COLUMN_NAME_BYTES[c] as Uint8Array[]);
+    w.i32(4, ZSTD);
+    w.i64(5, chunk.values);
+    w.i64(6, chunk.uncompressed);
+    w.i64(7, chunk.compressed);
+    w.i64(9, chunk.dataPageOffset);
+    if (chunk.dictionaryPageOffset !== undefined) w.i64(11, chunk.dictionaryPageOffset);
     const bounds = chunk.bounds;
     if (bounds) {
       // Statistics: null_count, max_value, min_value, is_max_value_exact, is_min_value_exact.
-      meta.push(
-        nested(
-          12,
-          i64(3, 0),
-          binary(5, bounds.max),
-          binary(6, bounds.min),
-          bool(7, bounds.maxExact),
-          bool(8, bounds.minExact),
-        ),
-      );
+      w.beginStruct(12);
+      w.i64(3, 0);
+      w.binary(5, bounds.max);
+      w.binary(6, bounds.min);
+      w.bool(7, bounds.maxExact);
+      w.bool(8, bounds.minExact);
+      w.end();
     }
-    // ColumnChunk: file_offset (deprecated; 0 as parquet-wasm wrote it), meta_data.
-    return struct(i64(2, 0), nested(3, ...meta));
+    w.end();
+    w.end();
   });
-  return struct(
-    list(1, WireType.STRUCT, chunks),
-    i64(2, uncompressed),
-    i64(3, group.rows),
-    i64(5, group.offset),
-    i64(6, compressed),
-    { id: 7, type: WireType.I16, value: ordinal },
-  );
+  w.i64(2, uncompressed);
+  w.i64(3, group.rows);
+  w.i64(5, group.offset);
+  w.i64(6, compressed);
+  w.i16(7, ordinal);
+  w.end();
 }
