@@ -56,9 +56,14 @@ export interface ParquetWriteOptions {
   /**
    * The most rows a row group holds (default DEFAULT_ROW_GROUP_ROWS). The writer keeps one row group's encoded
    * values in memory at a time (some 40 bytes a row for store-day rows), so this bounds its working memory; a row
-   * group is also cut early once its values pass 64 MiB (rows of very long text).
+   * group is also cut early once its values pass `maxRowGroupBytes`.
    */
   rowGroupRows?: number;
+  /**
+   * A row group is written out early, at a multiple of 1,024 rows, once its encoded values pass this many bytes
+   * (default 64 MiB): rows of very long text would otherwise hold far more than a row count suggests.
+   */
+  maxRowGroupBytes?: number;
   /** The ZSTD level of every page, 1–22 (default DEFAULT_COMPRESSION_LEVEL). */
   compressionLevel?: number;
 }
@@ -66,7 +71,7 @@ export interface ParquetWriteOptions {
 /** The `created_by` of our files: short, since it is repeated in every footer of a lake of small files. */
 export const CREATED_BY = 'tillflow-columnar';
 
-/** A row group is written out early once its encoded values pass this (bounds memory with very long text). */
+/** The default of ParquetWriteOptions.maxRowGroupBytes. */
 const MAX_ROW_GROUP_BYTES = 64 * 1024 * 1024;
 
 /** Parquet's physical types, encodings, codecs and page types (parquet.thrift) used here. */
@@ -125,6 +130,7 @@ interface Page {
  */
 export class CanonicalParquetWriter {
   private readonly rowGroupRows: number;
+  private readonly maxRowGroupBytes: number;
   private readonly compressor: ZstdPageCompressor;
   private readonly set: ColumnSet;
   private readonly rowGroups: RowGroupMeta[] = [];
@@ -136,6 +142,9 @@ export class CanonicalParquetWriter {
 
   constructor(options: ParquetWriteOptions = {}) {
     this.rowGroupRows = rowGroupRowsOf(options);
+    this.maxRowGroupBytes = options.maxRowGroupBytes ?? MAX_ROW_GROUP_BYTES;
+    if (!(this.maxRowGroupBytes > 0))
+      throw new RangeError(`maxRowGroupBytes must be positive, not ${this.maxRowGroupBytes}`);
     this.compressor = zstdPageCompressor(compressionLevelOf(options));
     this.set = spareSets.pop() ?? new ColumnSet();
     this.set.out.length = 0;
@@ -158,8 +167,7 @@ export class CanonicalParquetWriter {
     set.transaction.add(row.transaction_id, r);
     set.timestamp.add(row.timestamp_ms, r, i);
     set.offset.add(row.utc_offset_minutes, r, i);
-    set.sku.add(row.item_sku, r, i);
-    set.name.add(row.item_name, r, i);
+    set.name.addFollowing(row.item_name, r, i, set.sku.add(row.item_sku, r, i));
     set.quantity.add(row.quantity, r, i);
     set.unitPrice.add(row.unit_price_cents, r, i);
     set.lineTotal.add(row.line_total_cents, r, i);
@@ -167,7 +175,7 @@ export class CanonicalParquetWriter {
     set.payment.add(row.payment_method, r, i);
     set.customer.add(row.customer_id, r);
     this.groupRows = i + 1;
-    if (this.groupRows === this.rowGroupRows || ((i & 1023) === 1023 && set.bytes() > MAX_ROW_GROUP_BYTES)) {
+    if (this.groupRows === this.rowGroupRows || ((i & 1023) === 1023 && set.bytes() > this.maxRowGroupBytes)) {
       this.flush();
     }
   }
@@ -333,31 +341,25 @@ interface EncodedColumn {
 class PlainTextColumn implements EncodedColumn {
   private readonly sink = new ByteSink(4096);
   private last: string | undefined = undefined;
-  /** Where the last value's encoding (length, then bytes) starts, and its size: a repeat copies it. */
+  /** Where the last value's encoding (length, then bytes) starts, and its size. */
   private lastStart = 0;
   private lastSize = 0;
-  /** Where the least and greatest values' bytes are in `sink`, and their lengths (minStart -1: none yet). */
-  private minStart = -1;
-  private minLength = 0;
-  private maxStart = -1;
-  private maxLength = 0;
+  /**
+   * Repeats of the last value not written yet: a run (a file's store and date, a transaction's id and customer) is
+   * written in one go when it ends, by doubling copies, rather than row by row.
+   */
+  private repeats = 0;
+  /** The least and greatest values so far, and whether each is ASCII. */
+  private min: string | undefined = undefined;
+  private max = '';
+  private minAscii = true;
+  private maxAscii = true;
 
   constructor(readonly name: CanonicalColumn) {}
 
   add(value: string, row: number): void {
     if (value === this.last) {
-      const sink = this.sink;
-      const size = this.lastSize;
-      sink.ensure(size);
-      const buf = sink.buf;
-      const from = this.lastStart;
-      const at = sink.length;
-      if (size <= 64) {
-        for (let k = 0; k < size; k++) buf[at + k] = buf[from + k] as number;
-      } else {
-        buf.copyWithin(at, from, from + size);
-      }
-      sink.length = at + size;
+      this.repeats++;
       return;
     }
     this.addNew(value, row);
@@ -365,54 +367,85 @@ class PlainTextColumn implements EncodedColumn {
 
   private addNew(value: string, row: number): void {
     checkText(value, this.name, row);
+    if (this.repeats > 0) this.writeRepeats();
     const sink = this.sink;
     const start = sink.length;
-    appendText(sink, value);
-    const bytesStart = start + 4;
-    const length = sink.length - bytesStart;
-    const buf = sink.buf;
-    if (this.minStart < 0) {
-      this.minStart = this.maxStart = bytesStart;
-      this.minLength = this.maxLength = length;
-    } else if (compareBytes(buf, bytesStart, length, buf, this.minStart, this.minLength) < 0) {
-      this.minStart = bytesStart;
-      this.minLength = length;
-    } else if (compareBytes(buf, bytesStart, length, buf, this.maxStart, this.maxLength) > 0) {
-      this.maxStart = bytesStart;
-      this.maxLength = length;
+    const ascii = appendText(sink, value);
+    if (this.min === undefined) {
+      this.min = this.max = value;
+      this.minAscii = this.maxAscii = ascii;
+    } else if (compareText(value, ascii, this.min, this.minAscii) < 0) {
+      this.min = value;
+      this.minAscii = ascii;
+    } else if (compareText(value, ascii, this.max, this.maxAscii) > 0) {
+      this.max = value;
+      this.maxAscii = ascii;
     }
     this.last = value;
     this.lastStart = start;
     this.lastSize = sink.length - start;
   }
 
+  /** Writes the pending repeats of the last value, which is the last thing in the sink. */
+  private writeRepeats(): void {
+    const sink = this.sink;
+    const size = this.lastSize;
+    const total = this.repeats * size;
+    this.repeats = 0;
+    sink.ensure(total);
+    const buf = sink.buf;
+    const from = this.lastStart;
+    const at = sink.length;
+    if (total <= 64) {
+      for (let k = 0; k < total; k++) buf[at + k] = buf[from + k] as number;
+    } else {
+      // [from, at) holds one copy; each step copies everything written so far, up to what is left.
+      let done = 0;
+      while (done < total) {
+        const n = Math.min(size + done, total - done);
+        buf.copyWithin(at + done, from, from + n);
+        done += n;
+      }
+    }
+    sink.length = at + total;
+  }
+
   grow(): void {}
 
   bytes(): number {
-    return this.sink.length;
+    return this.sink.length + this.repeats * this.lastSize;
   }
+
   retainedBytes(): number {
     return this.sink.buf.length;
   }
 
   pages(rows: number): Page[] {
+    if (this.repeats > 0) this.writeRepeats();
     return [{ bytes: this.sink.view(), values: rows, dictionary: false, encoding: Encoding.PLAIN }];
   }
 
   bounds(): Bounds | undefined {
-    if (this.minStart < 0) return undefined;
-    const buf = this.sink.buf;
-    return textBounds(
-      buf.subarray(this.minStart, this.minStart + this.minLength),
-      buf.subarray(this.maxStart, this.maxStart + this.maxLength),
-    );
+    if (this.min === undefined) return undefined;
+    return textBounds(Buffer.from(this.min, 'utf8'), Buffer.from(this.max, 'utf8'));
   }
 
   reset(): void {
     this.sink.length = 0;
     this.last = undefined;
-    this.minStart = this.maxStart = -1;
+    this.repeats = 0;
+    this.min = undefined;
   }
+}
+
+/**
+ * Compares two texts in Parquet's order for text, their UTF-8 bytes. JavaScript's own comparison (UTF-16 code
+ * units) gives the same order unless both hold characters past U+D7FF (surrogates sort below U+E000–U+FFFF in
+ * UTF-16, above in UTF-8): when either is ASCII it is used, otherwise the bytes are compared.
+ */
+function compareText(a: string, aAscii: boolean, b: string, bAscii: boolean): number {
+  if (aAscii || bAscii) return a < b ? -1 : a === b ? 0 : 1;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** A text column in RLE_DICTIONARY encoding: each distinct value once, in order of appearance, and per row its index. */
@@ -424,6 +457,8 @@ class DictTextColumn implements EncodedColumn {
   private lastCode = 0;
   private units = 0;
   private readonly dictionary = new ByteSink(1024);
+  /** For addFollowing: per key, the index of the value last seen with it (-1: none). */
+  private hints = new Int32Array(0);
   /** The bounds of the dictionary last encoded by `pages`. */
   private encodedBounds: Bounds | undefined;
 
@@ -432,7 +467,8 @@ class DictTextColumn implements EncodedColumn {
     private readonly allowed?: ReadonlySet<string>,
   ) {}
 
-  add(value: string, row: number, i: number): void {
+  /** Adds the value of row `i` (row `row` of the file) and returns its index in the dictionary. */
+  add(value: string, row: number, i: number): number {
     // Most values repeat the row before (a transaction's payment method) or one seen before (a catalogue).
     if (value !== this.last) {
       let code = this.index.get(value);
@@ -441,6 +477,27 @@ class DictTextColumn implements EncodedColumn {
       this.lastCode = code;
     }
     this.codes[i] = this.lastCode;
+    return this.lastCode;
+  }
+
+  /**
+   * As `add`, for a value that mostly follows another column's (an item's name follows its SKU): the value last
+   * seen with the same `key` (the other column's index) is tried first, which spares hashing the text.
+   */
+  addFollowing(value: string, row: number, i: number, key: number): void {
+    let code = key < this.hints.length ? (this.hints[key] as number) : -1;
+    if (code < 0 || this.values[code] !== value) {
+      code = this.index.get(value) ?? this.insert(value, row);
+      if (key >= this.hints.length) this.growHints(key);
+      this.hints[key] = code;
+    }
+    this.codes[i] = code;
+  }
+
+  private growHints(key: number): void {
+    const next = new Int32Array(Math.max(64, 2 * this.hints.length, key + 1)).fill(-1);
+    next.set(this.hints);
+    this.hints = next;
   }
 
   private insert(value: string, row: number): number {
@@ -509,6 +566,7 @@ class DictTextColumn implements EncodedColumn {
     this.last = undefined;
     this.units = 0;
     this.encodedBounds = undefined;
+    this.hints.fill(-1);
   }
 }
 

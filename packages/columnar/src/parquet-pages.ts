@@ -127,131 +127,97 @@ const MAX_GROUPS_PER_BIT_PACKED_RUN = 63;
  * also compresses better than cutting runs anywhere: the sample month's index pages came out 3% smaller after ZSTD.
  */
 export function appendHybrid(sink: ByteSink, values: Int32Array, count: number, width: number): void {
-  const encoder = new HybridEncoder(sink, width);
-  for (let i = 0; i < count; i++) encoder.put(values[i] as number);
-  encoder.flush();
+  const valueBytes = (width + 7) >>> 3;
+  /** Where the open bit-packed run's header byte is (-1: none), and how many groups it holds. */
+  let header = -1;
+  let groups = 0;
+  const closeRun = () => {
+    if (header >= 0) sink.buf[header] = groups * 2 + 1;
+    header = -1;
+    groups = 0;
+  };
+  let i = 0;
+  // A group begins at i: right after another group, after an RLE run, or at the start.
+  while (i + 8 <= count) {
+    const value = values[i] as number;
+    let same = 1;
+    while (same < 8 && values[i + same] === value) same++;
+    if (same === 8) {
+      // Eight equal values start an RLE run, as long as the value lasts.
+      closeRun();
+      let j = i + 8;
+      while (j < count && values[j] === value) j++;
+      appendRun(sink, j - i, value, valueBytes);
+      i = j;
+      continue;
+    }
+    if (header < 0) {
+      sink.ensure(1);
+      header = sink.length++;
+    }
+    appendGroup(sink, values, i, 8, width);
+    groups++;
+    if (groups === MAX_GROUPS_PER_BIT_PACKED_RUN) closeRun();
+    i += 8;
+  }
+  const rest = count - i;
+  if (rest > 0) {
+    let same = 1;
+    while (same < rest && values[i + same] === values[i]) same++;
+    if (header < 0 && same === rest) {
+      // The last values, all equal and not after a bit-packed run: one RLE run.
+      appendRun(sink, rest, values[i] as number, valueBytes);
+      return;
+    }
+    if (header < 0) {
+      sink.ensure(1);
+      header = sink.length++;
+    }
+    // The last group, padded with zeros.
+    appendGroup(sink, values, i, rest, width);
+    groups++;
+  }
+  closeRun();
 }
 
-class HybridEncoder {
-  private readonly buffered = new Int32Array(8);
-  private buffer = 0;
-  private current = -1;
-  private repeats = 0;
-  /** Values in the bit-packed run being written (a multiple of 8). */
-  private packed = 0;
-  /** Where the header of the bit-packed run being written is (-1: none). */
-  private header = -1;
-  private readonly valueBytes: number;
-  /** Bits waiting for a whole byte. */
-  private acc = 0;
-  private bits = 0;
+function appendRun(sink: ByteSink, length: number, value: number, valueBytes: number): void {
+  sink.varint(length * 2);
+  sink.ensure(valueBytes);
+  for (let b = 0; b < valueBytes; b++) sink.buf[sink.length++] = value >>> (8 * b);
+}
 
-  constructor(
-    private readonly sink: ByteSink,
-    private readonly width: number,
-  ) {
-    this.valueBytes = (width + 7) >>> 3;
-  }
-
-  put(value: number): void {
-    if (value === this.current) {
-      this.repeats++;
-      // A run continues: nothing to hold.
-      if (this.repeats > 8) return;
+/** Bit-packs `values[from, from + n)` and 8 - n zeros, least significant bit first: `width` bytes. */
+function appendGroup(sink: ByteSink, values: Int32Array, from: number, n: number, width: number): void {
+  sink.ensure(width);
+  const buf = sink.buf;
+  let at = sink.length;
+  let acc = 0;
+  let bits = 0;
+  for (let k = 0; k < 8; k++) {
+    const value = k < n ? (values[from + k] as number) : 0;
+    if (width <= 24) {
+      // Fewer than 8 bits wait in `acc` before a value is added, so `acc` stays within 31 bits.
+      acc |= value << bits;
+      bits += width;
     } else {
-      if (this.repeats >= 8) this.flushRun();
-      this.repeats = 1;
-      this.current = value;
-    }
-    this.buffered[this.buffer++] = value;
-    if (this.buffer === 8) this.flushGroup();
-  }
-
-  /** Writes out whatever is held: the run, or the last group padded to 8. */
-  flush(): void {
-    if (this.packed === 0 && this.repeats === 0 && this.buffer === 0) return;
-    const allRepeat = this.packed === 0 && (this.repeats === this.buffer || this.buffer === 0);
-    if (this.repeats > 0 && allRepeat) {
-      this.flushRun();
-      return;
-    }
-    if (this.buffer > 0) {
-      while (this.buffer < 8) this.buffered[this.buffer++] = 0;
-    }
-    this.packed += this.buffer;
-    this.flushPacked(true);
-    this.repeats = 0;
-  }
-
-  private flushGroup(): void {
-    if (this.repeats >= 8) {
-      // The group is the start of a run: it is written as the run, once the run ends.
-      this.buffer = 0;
-      if (this.packed > 0) this.flushPacked(true);
-      return;
-    }
-    this.packed += this.buffer;
-    this.flushPacked(this.packed / 8 >= MAX_GROUPS_PER_BIT_PACKED_RUN);
-    this.repeats = 0;
-  }
-
-  private flushRun(): void {
-    const sink = this.sink;
-    sink.varint(this.repeats * 2);
-    sink.ensure(this.valueBytes);
-    for (let b = 0; b < this.valueBytes; b++) sink.buf[sink.length++] = this.current >>> (8 * b);
-    this.buffer = 0;
-    this.repeats = 0;
-  }
-
-  /** Bit-packs the held values into the current run, and closes the run (writes its header) when `close`. */
-  private flushPacked(close: boolean): void {
-    const sink = this.sink;
-    if (this.header < 0) {
-      sink.ensure(1);
-      this.header = sink.length++;
-    }
-    const width = this.width;
-    sink.ensure(width + 4);
-    const buf = sink.buf;
-    let at = sink.length;
-    let acc = this.acc;
-    let bits = this.bits;
-    for (let i = 0; i < this.buffer; i++) {
-      const value = this.buffered[i] as number;
-      if (width <= 24) {
-        // Fewer than 8 bits wait in `acc` before a value is added, so `acc` stays within 31 bits.
-        acc |= value << bits;
-        bits += width;
-      } else {
-        // Wider values (a dictionary of more than 2^24 entries) go in two parts.
-        acc |= (value & 0xffff) << bits;
-        bits += 16;
-        while (bits >= 8) {
-          buf[at++] = acc;
-          acc >>>= 8;
-          bits -= 8;
-        }
-        acc |= (value >>> 16) << bits;
-        bits += width - 16;
-      }
+      // Wider values (a dictionary of more than 2^24 entries) go in two parts.
+      acc |= (value & 0xffff) << bits;
+      bits += 16;
       while (bits >= 8) {
         buf[at++] = acc;
         acc >>>= 8;
         bits -= 8;
       }
+      acc |= (value >>> 16) << bits;
+      bits += width - 16;
     }
-    // 8 values of `width` bits are `width` whole bytes: nothing waits between groups.
-    this.acc = acc;
-    this.bits = bits;
-    sink.length = at;
-    this.buffer = 0;
-    if (close) {
-      buf[this.header] = (this.packed / 8) * 2 + 1;
-      this.header = -1;
-      this.packed = 0;
+    while (bits >= 8) {
+      buf[at++] = acc;
+      acc >>>= 8;
+      bits -= 8;
     }
   }
+  sink.length = at;
 }
 
 type ZstdOptions = { params: Record<number, number> };
