@@ -199,6 +199,19 @@ export class CanonicalParquetWriter {
     return file;
   }
 
+  /**
+   * Drops the file: nothing more is written, and the writer's buffers go to the next writer (as after `finish`).
+   * For a file that turns out not to be wanted (no rows accepted, a second pass needed).
+   */
+  discard(): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const column of this.set.columns) column.reset();
+    this.groupRows = 0;
+    this.set.out.length = 0;
+    if (spareSets.length < MAX_SPARE_SETS && this.set.retainedBytes() <= MAX_SPARE_BYTES) spareSets.push(this.set);
+  }
+
   /** Encodes, compresses and appends the current row group, and starts the next. */
   private flush(): void {
     const rows = this.groupRows;

@@ -86,21 +86,33 @@ async function convertPass(
     excluded,
   );
   let bytes = 0;
-  for await (const chunk of open()) {
-    bytes += chunk.byteLength;
-    if (bytes > options.maxBytes) {
-      throw new RejectedFileError(`the file is over the limit of ${options.maxBytes} bytes`);
+  let end: ReturnType<StoreFileReader['end']>;
+  try {
+    for await (const chunk of open()) {
+      bytes += chunk.byteLength;
+      if (bytes > options.maxBytes) {
+        throw new RejectedFileError(`the file is over the limit of ${options.maxBytes} bytes`);
+      }
+      reader.push(chunk);
     }
-    reader.push(chunk);
+    end = reader.end();
+  } catch (error) {
+    writer.discard();
+    throw error;
   }
-  const end = reader.end();
-  // The rows written so far are dropped with the writer: the second pass writes the file again without them.
-  if (end.mixed.size > 0) return { mixed: end.mixed };
+  if (end.mixed.size > 0) {
+    // The rows written so far are dropped: the second pass writes the file again without those transactions.
+    writer.discard();
+    return { mixed: end.mixed };
+  }
   const accepted = writer.rows;
+  let parquet: Uint8Array | undefined;
+  if (accepted > 0) parquet = writer.finish();
+  else writer.discard();
   return {
     result: {
       status: 'converted',
-      parquet: accepted > 0 ? writer.finish() : undefined,
+      parquet,
       figures: figures.figures(storeDay.storeId, storeDay.date),
       lines: end.lines,
       accepted,

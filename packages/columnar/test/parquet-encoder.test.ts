@@ -205,6 +205,15 @@ describe('CanonicalParquetWriter', () => {
     rowsToParquet(manyDistinctRows(5_000), { rowGroupRows: 1_500 });
     const abandoned = new CanonicalParquetWriter();
     for (const row of storeDayRows(50, '0009')) abandoned.add(row);
+    const discarded = new CanonicalParquetWriter();
+    for (const row of manyDistinctRows(3_000)) discarded.add(row);
+    discarded.discard();
+    const failed = new CanonicalParquetWriter();
+    failed.add(base);
+    // The row fails at its quantity, after its first seven columns took their values.
+    expect(() => failed.add({ ...base, item_sku: 'NEW', quantity: 0.5 })).toThrow(/row 1: quantity 0.5/);
+    failed.discard();
+    expect(rowsToParquet(storeDayRows(900))).toStrictEqual(first);
     expect(rowsToParquet(storeDayRows(900))).toStrictEqual(first);
   });
 
