@@ -102,16 +102,15 @@ const readOnly = await bestPass(async (f) => {
   reader.push(f.bytes);
   reader.end();
 });
-// The phases of the write side, each run on top of the ones before it (so each includes them): the figures, then
-// the Parquet encoder taking every row (CanonicalParquetWriter.add), the rest of convertStoreFile being the pages'
-// assembly, ZSTD and the footer (CanonicalParquetWriter.finish).
-const withFigures = await bestPass(async (f) => {
+const readFigures = await bestPass(async (f) => {
   const figures = new StoreDayAccumulator();
   const reader = new StoreFileReader(f.storeDay, { row: (row, first) => figures.add(row, first), reject() {} });
   reader.push(f.bytes);
   reader.end();
   figures.figures(f.storeDay.storeId, f.storeDay.date);
 });
+// The write side, on top of the read and the figures: the Parquet encoder taking every row
+// (CanonicalParquetWriter.add); the rest of convertStoreFile is the pages' assembly, ZSTD and the footer (finish).
 const withEncoding = await bestPass(async (f) => {
   const figures = new StoreDayAccumulator();
   const writer = new CanonicalParquetWriter();
@@ -217,7 +216,7 @@ for (const [label, key] of [
 ] as const) {
   console.log(
     `  ms per MB (${label}): scan ${msPerMB(scanOnly[key])}, + parse + validation ${msPerMB(readOnly[key] - scanOnly[key])},` +
-      ` + figures ${msPerMB(withFigures[key] - readOnly[key])}, + Parquet encoding ${msPerMB(withEncoding[key] - withFigures[key])},` +
+      ` + figures ${msPerMB(readFigures[key] - readOnly[key])}, + Parquet encoding ${msPerMB(withEncoding[key] - readFigures[key])},` +
       ` + pages, ZSTD, footer ${msPerMB(ours[key] - withEncoding[key])}; all ${msPerMB(ours[key])} (floor ${msPerMB(floor[key])})`,
   );
 }
