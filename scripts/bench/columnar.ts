@@ -4,7 +4,9 @@
  *   npx tsx scripts/bench/columnar.ts --dir <folder of store_NNNN_YYYY-MM-DD.json files> [--passes 3]
  *
  * Each file goes through what process-upload does with it (convertStoreFile: scan, parse, validate, figures,
- * Parquet), one file at a time on one thread. DuckDB converts each file with one call, one thread:
+ * Parquet through our own encoder), one file at a time on one thread. The phase profile (ms per MB) comes from
+ * passes that stop after each phase: scan alone, + parse and validation, + figures, + the Parquet encoder taking
+ * the rows, + the pages, ZSTD and footer (the whole of convertStoreFile). DuckDB converts each file with one call, one thread:
  * `COPY (SELECT * FROM read_json(file, columns = {…})) TO … (FORMAT parquet, COMPRESSION zstd)`. The floor is
  * reading + JSON.parse alone. Throughput is the JSON bytes over the best pass (after a warm-up pass, as in a warm
  * Lambda). Targets (shared/DESIGN.md, Performance targets): ≥ 2× DuckDB and ≥ 0.4 of the floor; a lake ≥ 25× smaller
@@ -15,8 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { concatParquet, convertStoreFile } from '@tillflow/columnar';
-import { JsonArrayScanner, parseStoreFileName, type StoreDay, StoreFileReader } from '@tillflow/core';
+import { CanonicalParquetWriter, concatParquet, convertStoreFile } from '@tillflow/columnar';
+import {
+  JsonArrayScanner,
+  parseStoreFileName,
+  type StoreDay,
+  StoreDayAccumulator,
+  StoreFileReader,
+} from '@tillflow/core';
 import { emitResult } from './report';
 
 const TARGET_VS_DUCKDB = 2;
@@ -93,6 +101,30 @@ const readOnly = await bestPass(async (f) => {
   const reader = new StoreFileReader(f.storeDay, { row() {}, reject() {} });
   reader.push(f.bytes);
   reader.end();
+});
+const readFigures = await bestPass(async (f) => {
+  const figures = new StoreDayAccumulator();
+  const reader = new StoreFileReader(f.storeDay, { row: (row, first) => figures.add(row, first), reject() {} });
+  reader.push(f.bytes);
+  reader.end();
+  figures.figures(f.storeDay.storeId, f.storeDay.date);
+});
+// The write side, on top of the read and the figures: the Parquet encoder taking every row
+// (CanonicalParquetWriter.add); the rest of convertStoreFile is the pages' assembly, ZSTD and the footer (finish).
+const withEncoding = await bestPass(async (f) => {
+  const figures = new StoreDayAccumulator();
+  const writer = new CanonicalParquetWriter();
+  const reader = new StoreFileReader(f.storeDay, {
+    row(row, first) {
+      figures.add(row, first);
+      writer.add(row);
+    },
+    reject() {},
+  });
+  reader.push(f.bytes);
+  reader.end();
+  figures.figures(f.storeDay.storeId, f.storeDay.date);
+  writer.discard();
 });
 const parquet = new Map<string, Uint8Array>();
 let rows = 0;
@@ -183,8 +215,9 @@ for (const [label, key] of [
   ['CPU ', 'cpu'],
 ] as const) {
   console.log(
-    `  ms per MB (${label}): scan ${msPerMB(scanOnly[key])}, scan + parse + validation + figures ${msPerMB(readOnly[key])},` +
-      ` Arrow + Parquet ${msPerMB(ours[key] - readOnly[key])}, all ${msPerMB(ours[key])} (floor ${msPerMB(floor[key])})`,
+    `  ms per MB (${label}): scan ${msPerMB(scanOnly[key])}, + parse + validation ${msPerMB(readOnly[key] - scanOnly[key])},` +
+      ` + figures ${msPerMB(readFigures[key] - readOnly[key])}, + Parquet encoding ${msPerMB(withEncoding[key] - readFigures[key])},` +
+      ` + pages, ZSTD, footer ${msPerMB(ours[key] - withEncoding[key])}; all ${msPerMB(ours[key])} (floor ${msPerMB(floor[key])})`,
   );
 }
 console.log(

@@ -6,7 +6,7 @@ import { Dictionary, Field, Int16, Int32, Int64, Schema, TimestampMillisecond, U
  * file format: it is the order of CanonicalRow's fields, readers (Athena, DuckDB, our own) may rely on it, and
  * changing it is a format change.
  *
- * | # | column | Arrow type (writing) | Parquet type | Parquet encoding |
+ * | # | column | Arrow type (rowsToArrowTable) | Parquet type | Parquet encoding |
  * |---|---|---|---|---|
  * | 0 | store_id | Dictionary<Int32, Utf8> | BYTE_ARRAY STRING | PLAIN (one value a file: ZSTD takes the run) |
  * | 1 | business_date | Dictionary<Int32, Utf8> | BYTE_ARRAY STRING | PLAIN (likewise) |
@@ -22,9 +22,11 @@ import { Dictionary, Field, Int16, Int32, Int64, Schema, TimestampMillisecond, U
  * | 11 | payment_method | Dictionary<Int32, Utf8> | BYTE_ARRAY STRING | RLE_DICTIONARY (five values) |
  * | 12 | customer_id | Dictionary<Int32, Utf8> | BYTE_ARRAY STRING | PLAIN (repeats on the lines of a transaction) |
  *
- * Every page is ZSTD-compressed; the encodings are those that measured smallest on the sample month
- * (parquet-io.ts). Strings are dictionaries in Arrow because building a dictionary is the cheapest way to get them
- * into Arrow; the file stores no Arrow schema (see trimParquetFooter), so a reader gets plain Utf8 back.
+ * Our own encoder writes the Parquet columns (parquet-encoder.ts, which has the reasons for the encodings: those
+ * that measured smallest on the sample month); every page is ZSTD-compressed. The Arrow types are those of
+ * rowsToArrowTable, for code that wants the rows as Arrow: strings are dictionaries there because building a
+ * dictionary is the cheapest way to get them into Arrow. The files store no Arrow schema, so an Arrow reader gets
+ * plain Utf8 back.
  *
  * Every column is non-nullable: a canonical row has every field, and required columns carry no definition levels.
  * Money is Int64 rather than Int32 because Int32 cents stop at 21,474,836.47; after the encodings and ZSTD the wider

@@ -1,5 +1,6 @@
 /**
- * @tillflow/columnar: canonical rows -> Apache Arrow -> Parquet (parquet-wasm) and back, and the monthly compaction.
+ * @tillflow/columnar: canonical rows -> Parquet (our own encoder for the lake's one schema) and back (parquet-wasm,
+ * Apache Arrow), and the monthly compaction.
  */
 export * from './arrow-schema';
 export { rowsToArrowTable } from './arrow-table';

@@ -1,26 +1,32 @@
 import { type CanonicalRow, ValidationError } from '@tillflow/core';
 import { type Table, tableFromIPC } from 'apache-arrow';
 import { CANONICAL_COLUMNS, type CanonicalColumn, isCanonicalColumn, STRING_COLUMNS } from './arrow-schema';
-import { numberColumn, rowsToArrowTable, stringColumn } from './arrow-table';
-import { arrowToParquet, type ParquetWriteOptions, parquetToArrow, rowGroupRowsOf } from './parquet-io';
+import { numberColumn, stringColumn } from './arrow-table';
+import { encodeCanonicalRows, type ParquetWriteOptions } from './parquet-encoder';
+import { parquetToArrow } from './parquet-io';
 import { parquetWasm } from './parquet-wasm';
 
-export { DEFAULT_ROW_GROUP_ROWS, type ParquetWriteOptions } from './parquet-io';
+export {
+  CanonicalParquetWriter,
+  DEFAULT_COMPRESSION_LEVEL,
+  DEFAULT_ROW_GROUP_ROWS,
+  type ParquetWriteOptions,
+} from './parquet-encoder';
 
 const STRING_COLUMN_SET: ReadonlySet<CanonicalColumn> = new Set(STRING_COLUMNS);
 
 /**
- * Canonical rows as a Parquet file, in the same order: the columns of CANONICAL_ARROW_SCHEMA, ZSTD-compressed, each
- * column in the encoding that measured smallest (dictionary for the catalogue columns, plain for the columns that
- * come in runs), with column-chunk statistics (min, max, null count) that let a query engine skip a file or a row
- * group, and a lean footer (see trimParquetFooter). An empty list gives a valid file with the schema and 0 rows.
+ * Canonical rows as a Parquet file, in the same order: the canonical columns (CANONICAL_COLUMNS), ZSTD-compressed,
+ * each column in the encoding that measured smallest (dictionary for the catalogue columns, plain for the columns
+ * that come in runs), with column-chunk statistics (min, max, null count) that let a query engine skip a file or a
+ * row group, and a lean footer. Written by our own encoder (CanonicalParquetWriter, parquet-encoder.ts). An empty
+ * list gives a valid file with the schema and 0 rows.
  *
  * Throws ValidationError when a row holds a value its column cannot store (a fractional quantity, an unsafe
- * integer, an unknown payment method).
+ * integer, an unknown payment method, text with a lone surrogate).
  */
 export function rowsToParquet(rows: readonly CanonicalRow[], options: ParquetWriteOptions = {}): Uint8Array {
-  const rowGroupRows = rowGroupRowsOf(options);
-  return arrowToParquet(rowsToArrowTable(rows, rowGroupRows), rowGroupRows);
+  return encodeCanonicalRows(rows, options);
 }
 
 /**

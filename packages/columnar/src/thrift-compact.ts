@@ -61,7 +61,7 @@ export function readStruct(bytes: Uint8Array, offset = 0): { struct: ThriftStruc
 
 /** Encodes a struct. */
 export function writeStruct(struct: ThriftStruct): Uint8Array {
-  const writer = new Writer();
+  const writer = new CompactWriter(4096);
   writer.struct(struct);
   return writer.bytes();
 }
@@ -200,12 +200,156 @@ class Reader {
   }
 }
 
-class Writer {
-  private buf = new Uint8Array(4096);
+/**
+ * Writes the compact protocol field by field, without a tree: what an encoder of many small structs (a Parquet
+ * writer's page headers and footer) uses, since building and walking a tree per page costs more than the encoding.
+ * Fields must be written in increasing id order within a struct (they are in every struct Parquet defines); lists
+ * of structs are written as `list(id, STRUCT, n)` and then n times `beginElement()` … `end()`.
+ */
+export class CompactWriter {
+  private buf: Uint8Array;
   private length = 0;
+  /** The last field id of the struct being written, and of the structs it is nested in. */
+  private last = 0;
+  private readonly outer: number[] = [];
 
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** The bytes written so far, copied. */
   bytes(): Uint8Array {
     return this.buf.slice(0, this.length);
+  }
+
+  /** How many bytes are written so far. */
+  get size(): number {
+    return this.length;
+  }
+
+  /** The bytes written so far, as a view that the next write may invalidate. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Forgets everything written, to write another struct. */
+  reset(): void {
+    this.length = 0;
+    this.last = 0;
+    this.outer.length = 0;
+  }
+
+  i8(id: number, value: number): void {
+    this.fieldHeader(id, WireType.I8);
+    this.byte(value & 0xff);
+  }
+
+  i16(id: number, value: number): void {
+    this.fieldHeader(id, WireType.I16);
+    this.zigzag32(value);
+  }
+
+  i32(id: number, value: number): void {
+    this.fieldHeader(id, WireType.I32);
+    this.zigzag32(value);
+  }
+
+  /** A 64-bit integer field; a number must be a safe integer. */
+  i64(id: number, value: number | bigint): void {
+    this.fieldHeader(id, WireType.I64);
+    this.zigzag64(value);
+  }
+
+  bool(id: number, value: boolean): void {
+    this.fieldHeader(id, value ? WireType.BOOL_TRUE : WireType.BOOL_FALSE);
+  }
+
+  binary(id: number, bytes: Uint8Array): void {
+    this.fieldHeader(id, WireType.BINARY);
+    this.smallVarint(bytes.length);
+    this.raw(bytes);
+  }
+
+  /** Starts a struct field; `end` closes it. */
+  beginStruct(id: number): void {
+    this.fieldHeader(id, WireType.STRUCT);
+    this.outer.push(this.last);
+    this.last = 0;
+  }
+
+  /** Starts a struct that is an element of a list; `end` closes it. */
+  beginElement(): void {
+    this.outer.push(this.last);
+    this.last = 0;
+  }
+
+  /** Closes the struct begun last (or, with none open, the top-level struct). */
+  end(): void {
+    this.byte(WireType.STOP);
+    this.last = this.outer.pop() ?? 0;
+  }
+
+  /** Starts a list field of `size` elements of `elementType`; the caller writes the elements next. */
+  list(id: number, elementType: number, size: number): void {
+    this.fieldHeader(id, WireType.LIST);
+    this.listHeader(elementType, size);
+  }
+
+  /** A list field of 32-bit integers. */
+  i32List(id: number, values: readonly number[]): void {
+    this.list(id, WireType.I32, values.length);
+    for (const value of values) this.zigzag32(value);
+  }
+
+  /** A list field of binary values. */
+  binaryList(id: number, values: readonly Uint8Array[]): void {
+    this.list(id, WireType.BINARY, values.length);
+    for (const value of values) {
+      this.smallVarint(value.length);
+      this.raw(value);
+    }
+  }
+
+  /** Writes a decoded struct (a tree from readStruct) exactly. */
+  struct(struct: ThriftStruct): void {
+    let last = 0;
+    // Fields go out in the order given, as read: an id that does not follow the previous one within 15 takes the
+    // long form (the id in full), which a reader takes in any order.
+    for (const f of struct.fields) {
+      const type =
+        f.type === WireType.BOOL_TRUE || f.type === WireType.BOOL_FALSE
+          ? f.value === true
+            ? WireType.BOOL_TRUE
+            : WireType.BOOL_FALSE
+          : f.type;
+      this.rawFieldHeader(f.id - last, f.id, type);
+      last = f.id;
+      if (type !== WireType.BOOL_TRUE && type !== WireType.BOOL_FALSE) this.value(type, f.value);
+    }
+    this.byte(WireType.STOP);
+  }
+
+  private fieldHeader(id: number, type: number): void {
+    this.rawFieldHeader(id - this.last, id, type);
+    this.last = id;
+  }
+
+  private rawFieldHeader(delta: number, id: number, type: number): void {
+    if (delta > 0 && delta <= 15) {
+      this.byte((delta << 4) | type);
+    } else {
+      this.byte(type);
+      this.zigzag32(id);
+    }
+  }
+
+  private listHeader(elementType: number, size: number): void {
+    if (size < 15) {
+      this.byte((size << 4) | elementType);
+    } else {
+      this.byte(0xf0 | elementType);
+      this.smallVarint(size);
+    }
   }
 
   private ensure(extra: number): void {
@@ -227,6 +371,12 @@ class Writer {
   }
 
   private varint(n: bigint): void {
+    // Nearly every value (sizes, offsets, counts) is below 2^53: number arithmetic is several times cheaper than
+    // bigint.
+    if (n < 0x20_0000_0000_0000n) {
+      this.smallVarint(Number(n));
+      return;
+    }
     let rest = n;
     while (rest >= 0x80n) {
       this.byte(Number(rest & 0x7fn) | 0x80);
@@ -235,32 +385,33 @@ class Writer {
     this.byte(Number(rest));
   }
 
-  private zigzag32(n: number): void {
-    this.varint(BigInt(n >= 0 ? 2 * n : -2 * n - 1));
+  /** A non-negative integer below 2^53 as a varint. */
+  private smallVarint(n: number): void {
+    this.ensure(8);
+    let rest = n;
+    while (rest >= 0x80) {
+      this.buf[this.length++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buf[this.length++] = rest;
   }
 
-  struct(struct: ThriftStruct): void {
-    let last = 0;
-    // Fields go out in the order given, as read: an id that does not follow the previous one within 15 takes the
-    // long form (the id in full), which a reader takes in any order.
-    for (const f of struct.fields) {
-      const type =
-        f.type === WireType.BOOL_TRUE || f.type === WireType.BOOL_FALSE
-          ? f.value === true
-            ? WireType.BOOL_TRUE
-            : WireType.BOOL_FALSE
-          : f.type;
-      const delta = f.id - last;
-      if (delta > 0 && delta <= 15) {
-        this.byte((delta << 4) | type);
-      } else {
-        this.byte(type);
-        this.zigzag32(f.id);
+  private zigzag32(n: number): void {
+    this.smallVarint(n >= 0 ? 2 * n : -2 * n - 1);
+  }
+
+  private zigzag64(value: number | bigint): void {
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a safe integer`);
+      // 2|n| stays exact below 2^54, and a varint of it is written digit by digit in number arithmetic.
+      if (value >= 0 ? value < 2 ** 52 : value > -(2 ** 52)) {
+        this.smallVarint(value >= 0 ? 2 * value : -2 * value - 1);
+        return;
       }
-      last = f.id;
-      if (type !== WireType.BOOL_TRUE && type !== WireType.BOOL_FALSE) this.value(type, f.value);
+      this.zigzag64(BigInt(value));
+      return;
     }
-    this.byte(WireType.STOP);
+    this.varint(value >= 0n ? value << 1n : (-value << 1n) - 1n);
   }
 
   private value(type: number, value: ThriftValue): void {
@@ -276,35 +427,28 @@ class Writer {
       case WireType.I32:
         this.zigzag32(value as number);
         return;
-      case WireType.I64: {
-        const n = value as bigint;
-        this.varint(n >= 0n ? n << 1n : (-n << 1n) - 1n);
+      case WireType.I64:
+        this.zigzag64(value as bigint);
         return;
-      }
       case WireType.DOUBLE:
         this.raw((value as ThriftDouble).bytes);
         return;
       case WireType.BINARY: {
         const bytes = value as Uint8Array;
-        this.varint(BigInt(bytes.length));
+        this.smallVarint(bytes.length);
         this.raw(bytes);
         return;
       }
       case WireType.LIST:
       case WireType.SET: {
         const list = value as ThriftList;
-        if (list.items.length < 15) {
-          this.byte((list.items.length << 4) | list.elementType);
-        } else {
-          this.byte(0xf0 | list.elementType);
-          this.varint(BigInt(list.items.length));
-        }
+        this.listHeader(list.elementType, list.items.length);
         for (const item of list.items) this.value(list.elementType, item);
         return;
       }
       case WireType.MAP: {
         const map = value as ThriftMap;
-        this.varint(BigInt(map.entries.length));
+        this.smallVarint(map.entries.length);
         if (map.entries.length === 0) return;
         this.byte((map.keyType << 4) | map.valueType);
         for (const [k, v] of map.entries) {

@@ -1,6 +1,12 @@
 import type { CanonicalRow } from '@tillflow/core';
 import { describe, expect, it } from 'vitest';
-import { compareForCompaction, concatParquet, parquetToRows, rowsToParquet } from '../src';
+import {
+  COMPACTION_COMPRESSION_LEVEL,
+  compareForCompaction,
+  concatParquet,
+  parquetToRows,
+  rowsToParquet,
+} from '../src';
 import { storeDayRows } from './fixtures';
 
 describe('concatParquet', () => {
@@ -44,6 +50,15 @@ describe('concatParquet', () => {
     const files = storeDays.slice(0, 3).map((rows) => rowsToParquet(rows));
     const separate = files.reduce((n, f) => n + f.length, 0);
     expect(concatParquet(files).length).toBeLessThan(separate);
+  });
+
+  it('compresses at COMPACTION_COMPRESSION_LEVEL unless told otherwise, smaller than at the upload path level', () => {
+    const files = storeDays.map((rows) => rowsToParquet(rows));
+    const compacted = concatParquet(files);
+    const fast = concatParquet(files, { compressionLevel: 1 });
+    expect(COMPACTION_COMPRESSION_LEVEL).toBeGreaterThan(1);
+    expect(compacted.length).toBeLessThan(fast.length);
+    expect(parquetToRows(compacted)).toStrictEqual(parquetToRows(fast));
   });
 
   it('gives a valid empty file for no files and for empty files', () => {

@@ -1,27 +1,8 @@
-import type { CanonicalRow } from '@tillflow/core';
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { parquetMetadata } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { ARROW_SCHEMA_KEY, CANONICAL_COLUMNS, rowsToParquet } from '../src';
 import { arrayBufferOf, edgeRows, storeDayRows } from './fixtures';
-
-/** Reads a file with hyparquet, a pure-JS reader that shares no code with parquet-wasm. */
-async function readWithHyparquet(file: Uint8Array): Promise<CanonicalRow[]> {
-  const objects = await parquetReadObjects({
-    file: arrayBufferOf(file),
-    compressors,
-    // Keep instants as epoch milliseconds rather than Date, to compare with the rows.
-    parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms) } as never,
-  });
-  return objects.map((o) => {
-    const row: Record<string, unknown> = {};
-    for (const column of CANONICAL_COLUMNS) {
-      const value = o[column];
-      row[column] = typeof value === 'bigint' ? Number(value) : value;
-    }
-    return row as CanonicalRow;
-  });
-}
+import { readWithHyparquet } from './readers';
 
 describe('the files are standard Parquet', () => {
   const rows = [...storeDayRows(1_500), ...edgeRows()];

@@ -49,7 +49,6 @@ describe('convertStoreFile (streamed)', () => {
     const reference = validateStoreFile(text, storeDay);
     const result = await convertStoreFile(source(text, [1_000, 7, 65_536]), storeDay, {
       maxBytes: 1e9,
-      batchRows: 300,
       rowGroupRows: 700,
     });
     if (result.status !== 'converted') throw new Error(result.reason);
@@ -64,7 +63,7 @@ describe('convertStoreFile (streamed)', () => {
     const text = storeFile(1_500, (i) =>
       i === 1_400 ? { transaction_id: 'TXN-0', payment_method: 'mobile' } : undefined,
     );
-    const result = await convertStoreFile(source(text, [4_096]), storeDay, { maxBytes: 1e9, batchRows: 100 });
+    const result = await convertStoreFile(source(text, [4_096]), storeDay, { maxBytes: 1e9, rowGroupRows: 100 });
     if (result.status !== 'converted') throw new Error(result.reason);
     expect(result.passes).toBe(2);
     expect(result.log.records.map((r) => [r.line, r.reasons[0]?.rule])).toEqual([
@@ -93,7 +92,7 @@ describe('convertStoreFile (streamed)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.nat(12), { minLength: 1, maxLength: 60 }), fc.nat(5_000), async (marks, chunk) => {
         const text = storeFile(marks.length, (i) => breakers[marks[i] as number]);
-        const result = await convertStoreFile(source(text, [chunk + 1]), storeDay, { maxBytes: 1e9, batchRows: 16 });
+        const result = await convertStoreFile(source(text, [chunk + 1]), storeDay, { maxBytes: 1e9, rowGroupRows: 16 });
         if (result.status !== 'converted') throw new Error(result.reason);
         expect(result.accepted + result.log.total).toBe(marks.length);
         expect(result.lines).toBe(marks.length);
