@@ -79,7 +79,9 @@ describe('GET /analytics/query within its budget', () => {
     });
     const again = await get(platform, `/analytics/jobs/${body.job_id}`);
     expect(again.body).toMatchObject({ job_id: body.job_id, status: 'SUCCEEDED', result: body.result });
-    // The job's workflow computed it (DuckDB is in run-analytics-job only), and the query waited for it.
+    // The job's workflow computed it (DuckDB is in run-analytics-job only), and the query waited for the job's end;
+    // the workflow's notification and email steps may still be running then.
+    await platform.waitForIdle();
     const runs = platform.executions({ machine: 'analytics-job' }).filter((e) => e.name === body.job_id);
     expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED']);
   });
@@ -112,6 +114,25 @@ describe('GET /analytics/query within its budget', () => {
     };
     expect(stored.rows).toHaveLength(1200);
     expect(stored.rows.find((r) => r.dimension_value === 'SKU-0007')?.net_sales_cents).toBe(107);
+  });
+
+  it('answers 200 with a job that failed, its reason given, when the run fails within the budget', async () => {
+    // A partition that is not Parquet: DuckDB refuses it, the workflow's Catch records FAILED.
+    await platform.s3Client().send(
+      new PutObjectCommand({
+        Bucket: platform.bucket,
+        Key: processedKey({ storeId: '0009', date: '2025-10-29' }),
+        Body: 'not a parquet file',
+      }),
+    );
+    const { status, body } = await get(
+      platform,
+      '/analytics/query?operation=store_ranking&from=2025-10-29&to=2025-10-29',
+    );
+    expect(status).toBe(200);
+    expect(body.status).toBe('FAILED');
+    expect(body.error.message).toMatch(/parquet/i);
+    expect(body.result).toBeUndefined();
   });
 
   it.each([

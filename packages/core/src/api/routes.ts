@@ -213,13 +213,14 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
     method: 'GET',
     path: '/analytics/query',
     operationId: 'queryAnalytics',
-    summary: 'Runs an operation at once within a time budget; a 202 with a job when it would take longer',
+    summary:
+      'Runs an operation as a job and waits for it within a time budget (an identical request from the cache at once); a 202 with the job when it takes longer',
     handler: 'query-analytics',
     query: AnalyticsQueryParameters,
     authorized: true,
     responses: {
-      200: { description: 'the answered job with its result', schema: AnalyticsJobView },
-      202: { description: 'handed to a job: poll links.self', schema: AnalyticsJobAccepted },
+      200: { description: 'the ended job: its result, or its failure and reason', schema: AnalyticsJobView },
+      202: { description: 'the job is still running: poll links.self', schema: AnalyticsJobAccepted },
       400: badRequest,
     },
   },
