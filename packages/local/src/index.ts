@@ -35,6 +35,7 @@ export {
   serverError,
   throttle,
 } from './servers/fault-proxy';
+export type { LocalMailMessage, LocalMailResponse } from './servers/local-routes';
 export { functionLogGroup, LogStore } from './servers/logs';
 export { type MailboxMessage, readMailbox } from './servers/mailbox';
 export type { SentEmail } from './servers/ses';

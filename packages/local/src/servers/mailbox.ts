@@ -51,8 +51,8 @@ export async function readMessage(path: string): Promise<MailboxMessage> {
 
 /**
  * The messages of the local mailbox under `stateDir`, oldest first (the file names begin with the time), only those
- * about or sent on `date` when given (`tillflow mail --help`). What an API route serving the dashboard's mail list
- * would return.
+ * about or sent on `date` when given (`tillflow mail --help`). The local gateway's `GET /local/mail` answers them
+ * (`localRoutes`).
  */
 export async function readMailbox(stateDir: string, filter: { date?: string } = {}): Promise<MailboxMessage[]> {
   const dir = mailboxDir(stateDir);
