@@ -300,7 +300,7 @@ describe('the dashboard in Chromium', () => {
     );
     // The list of uploaded reports has it, processed.
     const listed = page.locator('[data-testid="marketplace-reports"] tr[data-row="amazon/e2e-2022-q2"]');
-    expect(await listed.locator('td[data-col="status"]').innerText()).toBe('processed');
+    expect(await listed.locator('td[data-col="status"]').textContent()).toBe('processed');
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, 'marketplace-report-desktop.png'), fullPage: true });
     expect(errors).toEqual([]);
@@ -342,18 +342,23 @@ describe('the dashboard in Chromium', () => {
       trs.map((tr) => {
         const cell = (c: string) => (tr.querySelector(`td[data-col="${c}"]`) as HTMLElement).innerText;
         return {
-          rank: Number(cell('sales_rank')),
+          rank: cell('sales_rank'),
           store: cell('store_id'),
-          cents: Number(cell('net_sales_cents')),
-          days: Number(cell('days_reported')),
+          amount: cell('net_sales_cents'),
+          days: cell('days_reported'),
         };
       }),
     );
-    expect(new Map(shown.map((r) => [r.store, { cents: r.cents, days: r.days }]))).toEqual(expected);
+    // Cents are shown as an amount with two decimals (`100,092.79`).
+    expect(
+      new Map(
+        shown.map((r) => [r.store, { cents: Math.round(shownNumber(r.amount) * 100), days: shownNumber(r.days) }]),
+      ),
+    ).toEqual(expected);
     // Ranked by net sales, highest first.
     const ranked = [...expected].sort((a, b) => b[1].cents - a[1].cents).map(([store]) => store);
     expect(shown.map((r) => r.store)).toEqual(ranked);
-    expect(shown[0]?.rank).toBe(1);
+    expect(shown[0]?.rank).toBe('1');
     expect(await job.locator('[data-testid="job-row-count"]').innerText()).toContain(`${expected.size} rows`);
     await page.screenshot({ path: join(SHOTS, 'jobs-result-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });

@@ -347,6 +347,19 @@ function useJob(api: ApiClient, id: string): { job: AnalyticsJobView | null; err
   return { job, error };
 }
 
+/** A result column of integer cents (`net_sales_cents`): shown as an amount with two decimals, headed without `_cents`. */
+const CENTS = /_cents$/;
+const amountFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
+
+/** A result value for people: amounts from cents, numbers grouped (at most four decimals), text as it is. */
+export function cellText(column: string, value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'number') return String(value);
+  if (CENTS.test(column)) return amountFormat.format(value / 100);
+  return numberFormat.format(value);
+}
+
 const STATUS_TONE = { QUEUED: 'low', RUNNING: 'medium', SUCCEEDED: 'ok', FAILED: 'critical' } as const;
 
 /** A job of this session: its status (polled), parameters, timings, and its result or failure. */
@@ -431,7 +444,7 @@ function JobResult({ job }: { job: AnalyticsJobView }) {
             <tr>
               {result.columns.map((c) => (
                 <th key={c.name} class={c.kind === 'text' || c.kind === 'boolean' ? '' : 'num'}>
-                  {c.name}
+                  {CENTS.test(c.name) ? c.name.replace(CENTS, '') : c.name}
                 </th>
               ))}
             </tr>
@@ -441,7 +454,7 @@ function JobResult({ job }: { job: AnalyticsJobView }) {
               <tr key={String(i)} data-row={String(i)}>
                 {result.columns.map((c) => (
                   <td key={c.name} data-col={c.name} class={c.kind === 'text' || c.kind === 'boolean' ? '' : 'num'}>
-                    {row[c.name] === null || row[c.name] === undefined ? '' : String(row[c.name])}
+                    {cellText(c.name, row[c.name])}
                   </td>
                 ))}
               </tr>
