@@ -1,6 +1,8 @@
 import {
   type AnalyticsJobView,
   type DatesResponse,
+  MAX_RANGE_DAYS,
+  type MarketplaceReportEntry,
   OPERATION_NAMES,
   OPERATION_PARAMETERS,
   type OperationName,
@@ -10,7 +12,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../api';
 import { Badge, Card, Empty, ErrorView, storeName } from '../components';
 import { count, dateTime, label } from '../format';
-import { type Async, useApi, useHashParam } from '../hooks';
+import { type Async, useApi, useAsync, useHashParam } from '../hooks';
 
 /** What a job is polled at, and how long the page keeps polling one before it says it is still running. */
 const POLL_MS = 1_000;
@@ -97,6 +99,24 @@ export function parametersOf(operation: OperationName, values: FormValues): Reco
   return out;
 }
 
+/**
+ * The order dates of the processed marketplace reports, first to last, its start moved up to keep within the longest
+ * range an operation takes (MAX_RANGE_DAYS); empty when no report has been processed.
+ */
+function reportsRange(reports: readonly MarketplaceReportEntry[]): { from: string; to: string } {
+  const firsts = reports.flatMap((r) => (r.first_date ? [r.first_date] : [])).sort();
+  const lasts = reports.flatMap((r) => (r.last_date ? [r.last_date] : [])).sort();
+  const to = lasts.at(-1) ?? '';
+  let from = firsts[0] ?? '';
+  if (from && to) {
+    const earliest = new Date(Date.parse(`${to}T00:00:00Z`) - (MAX_RANGE_DAYS - 1) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    if (from < earliest) from = earliest;
+  }
+  return { from, to };
+}
+
 /** The jobs this browser tab started, newest first (session storage: they survive a reload, not a new tab). */
 function sessionJobs(): string[] {
   try {
@@ -126,7 +146,16 @@ export function Jobs(props: { dates: Async<DatesResponse>; stores: Async<StoresR
   const operation = (OPERATION_NAMES as string[]).includes(opParam) ? (opParam as OperationName) : 'revenue_by_period';
   const [jobs, setJobs] = useState<string[]>(sessionJobs);
   const dates = props.dates.state === 'ok' ? props.dates.data.dates : [];
-  const range = { from: dates.at(-1)?.date ?? '', to: dates[0]?.date ?? '' };
+  const api = useApi();
+  // Marketplace rows have their own dates: that operation's range opens as the processed reports' orders.
+  const [reports] = useAsync(
+    () => (operation === 'marketplace_summary' ? api.marketplaceReports() : Promise.resolve(null)),
+    [operation],
+  );
+  const range =
+    operation === 'marketplace_summary' && reports.state === 'ok' && reports.data
+      ? reportsRange(reports.data.reports)
+      : { from: dates.at(-1)?.date ?? '', to: dates[0]?.date ?? '' };
   return (
     <div class="tab">
       <div class="toolbar">

@@ -113,7 +113,7 @@ function ReportFigures({ answer }: { answer: MarketplaceAnalyticsResponse }) {
         {dateTime(m.processed_at)}
         {cur ? ` · amounts in ${cur}` : ''}
       </p>
-      <div class="kpis fit" data-testid="marketplace-kpis">
+      <div class="kpis" data-testid="marketplace-kpis">
         <Kpi name="total_revenue" label="Revenue" value={amount(kpis.total_revenue)} note="active orders only" />
         <Kpi name="total_orders" label="Orders" value={count(kpis.total_orders)} note="distinct order ids" />
         <Kpi name="average_order_value" label="Average order value" value={amount(kpis.average_order_value)} />
@@ -125,16 +125,10 @@ function ReportFigures({ answer }: { answer: MarketplaceAnalyticsResponse }) {
           note={`B2B ${amount(kpis.b2b_revenue)} · B2C ${amount(kpis.b2c_revenue)}`}
         />
         <Kpi
-          name="fulfilment_amazon"
-          label="Fulfilled by Amazon"
-          value={percent(kpis.fulfilment.Amazon.revenue_share_pct)}
-          note={`${amount(kpis.fulfilment.Amazon.revenue)} · ${count(kpis.fulfilment.Amazon.orders)} orders`}
-        />
-        <Kpi
-          name="fulfilment_merchant"
-          label="Fulfilled by the merchant"
-          value={percent(kpis.fulfilment.Merchant.revenue_share_pct)}
-          note={`${amount(kpis.fulfilment.Merchant.revenue)} · ${count(kpis.fulfilment.Merchant.orders)} orders`}
+          name="fulfilment"
+          label="Fulfilment: Amazon · merchant"
+          value={`${percent(kpis.fulfilment.Amazon.revenue_share_pct)} · ${percent(kpis.fulfilment.Merchant.revenue_share_pct)}`}
+          note={`${amount(kpis.fulfilment.Amazon.revenue)} · ${amount(kpis.fulfilment.Merchant.revenue)}`}
         />
       </div>
       <Card title="Records">
