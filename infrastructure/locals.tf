@@ -523,7 +523,7 @@ locals {
       ]
     }
     "get-marketplace-analytics" = {
-      description     = "API GET /analytics/marketplace: a marketplace report's KPIs, from the summary computed at upload."
+      description     = "API GET /analytics/marketplace: a marketplace report's KPIs, from the summary computed at upload; GET /analytics/marketplace/reports: the uploaded reports."
       memory_mb       = 256
       timeout_seconds = 10
       workflows       = []
@@ -535,6 +535,19 @@ locals {
           sid       = "ReadMarketplaceSummaries"
           actions   = ["s3:GetObject"]
           resources = ["${local.bucket_arn}/summaries/marketplace/*"]
+        },
+        {
+          # GET /analytics/marketplace/reports lists the reports from their uploads.
+          sid       = "ListMarketplaceUploads"
+          actions   = ["s3:ListBucket"]
+          resources = [local.bucket_arn]
+          conditions = [
+            {
+              test     = "StringLike"
+              variable = "s3:prefix"
+              values   = ["uploads/marketplace/*"]
+            },
+          ]
         },
       ]
     }
@@ -858,6 +871,11 @@ locals {
     }
     get-marketplace-analytics = {
       route_key = "GET /analytics/marketplace"
+      function  = "get-marketplace-analytics"
+      public    = false
+    }
+    list-marketplace-reports = {
+      route_key = "GET /analytics/marketplace/reports"
       function  = "get-marketplace-analytics"
       public    = false
     }

@@ -137,6 +137,7 @@ describe('function roles', () => {
     const listed: Record<string, string[]> = {
       'list-files': ['uploads/*', 'processed/*', 'rejected/*'],
       'get-health': ['reports/*'],
+      'get-marketplace-analytics': ['uploads/marketplace/*'],
     };
     for (const [name, fn] of Object.entries(allFunctions)) {
       for (const s of fn.statements) {
@@ -247,7 +248,7 @@ describe('function roles', () => {
     ];
     const expected: Record<string, string[]> = {
       'generate-upload-url': ['s3:PutObject'],
-      'get-marketplace-analytics': ['s3:GetObject'],
+      'get-marketplace-analytics': ['s3:GetObject', 's3:ListBucket'],
       'process-upload': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject', ...idempotency],
       'write-metrics': idempotency,
       'check-all-stores': [...idempotency, 'states:StartExecution'],

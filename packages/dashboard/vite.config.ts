@@ -20,9 +20,18 @@ export default defineConfig({
   },
   server: {
     proxy: Object.fromEntries(
-      ['/analytics', '/trends', '/stores', '/dates', '/files', '/download-url', '/reports', '/uploads', '/health'].map(
-        (p) => [p, process.env.TILLFLOW_API ?? 'http://127.0.0.1:3000'],
-      ),
+      [
+        '/analytics',
+        '/trends',
+        '/stores',
+        '/dates',
+        '/files',
+        '/download-url',
+        '/reports',
+        '/uploads',
+        '/health',
+        '/local',
+      ].map((p) => [p, process.env.TILLFLOW_API ?? 'http://127.0.0.1:3000']),
     ),
   },
 });

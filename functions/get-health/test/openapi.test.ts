@@ -109,6 +109,8 @@ const EXCHANGES: Exchange[] = [
   { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=amazon/t', status: 200 },
   { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=amazon/none', status: 404 },
   { route: 'GET /analytics/marketplace', path: '/analytics/marketplace?report=t', status: 400 },
+  { route: 'GET /analytics/marketplace/reports', path: '/analytics/marketplace/reports', status: 200 },
+  { route: 'GET /analytics/marketplace/reports', path: '/analytics/marketplace/reports?channel=Amazon', status: 400 },
   {
     route: 'POST /analytics/jobs',
     path: '/analytics/jobs',

@@ -1,6 +1,11 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parquetToMarketplaceRows } from '@tillflow/columnar';
-import type { MarketplaceAnalyticsResponse, UploadUrlResponse } from '@tillflow/core';
+import type {
+  MarketplaceAnalyticsResponse,
+  MarketplaceReportEntry,
+  MarketplaceReportsResponse,
+  UploadUrlResponse,
+} from '@tillflow/core';
 import { type Platform, startTestPlatform } from '@tillflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -201,5 +206,63 @@ describe('a marketplace report through the local platform', { timeout: 180_000 }
     const res = await getAnalytics(query);
     expect(res.status).toBe(status);
     expect(res.body.error?.message).toMatch(message);
+  });
+});
+
+describe('GET /analytics/marketplace/reports', { timeout: 180_000 }, () => {
+  it('lists the uploaded reports of a channel in name order, with the counts of the processed ones, page by page', async () => {
+    const small = generateMarketplaceLines({ orders: 60, start: '2022-05-01', days: 5, seed: 5, badLines: 3 });
+    const put = (key: string, body: string) =>
+      platform.s3Client().send(new PutObjectCommand({ Bucket: platform.bucket, Key: key, Body: body }));
+    await put('uploads/marketplace/shop/a-may.csv', serializeMarketplaceReport(small));
+    // A file with no marketplace header is rejected whole: listed, with nothing known of its records.
+    await put('uploads/marketplace/shop/b-broken.csv', 'just,some,columns\n1,2,3\n');
+    await platform.waitForIdle();
+
+    const res = await fetch(`${platform.endpoints.api}/analytics/marketplace/reports?channel=shop`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as MarketplaceReportsResponse;
+    expect(body.next_cursor).toBeNull();
+    expect(body.reports.map((r) => [r.report, r.status])).toEqual([
+      ['shop/a-may', 'processed'],
+      ['shop/b-broken', 'unprocessed'],
+    ]);
+    const [processed, broken] = body.reports as [MarketplaceReportEntry, MarketplaceReportEntry];
+    // Date is MM-DD-YY in the report.
+    const dates = small
+      .filter((l) => !l.bad)
+      .map(({ values: { Date: d } }) => `20${d.slice(6, 8)}-${d.slice(0, 2)}-${d.slice(3, 5)}`)
+      .sort();
+    expect(processed).toMatchObject({
+      channel: 'shop',
+      name: 'a-may',
+      upload_key: 'uploads/marketplace/shop/a-may.csv',
+      accepted_records: small.filter((l) => !l.bad).length,
+      rejected_records: 3,
+      first_date: dates[0],
+      last_date: dates.at(-1),
+    });
+    expect(Date.parse(processed.processed_at ?? '')).toBeGreaterThanOrEqual(Date.parse(processed.uploaded_at));
+    expect(broken).toMatchObject({ processed_at: null, accepted_records: null, rejected_records: null });
+
+    // One per page: the cursor goes on to the second report, then ends.
+    const first = (await (
+      await fetch(`${platform.endpoints.api}/analytics/marketplace/reports?channel=shop&limit=1`)
+    ).json()) as MarketplaceReportsResponse;
+    expect(first.reports.map((r) => r.report)).toEqual(['shop/a-may']);
+    const second = (await (
+      await fetch(
+        `${platform.endpoints.api}/analytics/marketplace/reports?channel=shop&limit=1&cursor=${first.next_cursor}`,
+      )
+    ).json()) as MarketplaceReportsResponse;
+    expect(second.reports.map((r) => r.report)).toEqual(['shop/b-broken']);
+  });
+
+  it.each([
+    ['a channel in capitals', '?channel=Shop'],
+    ['a cursor of another listing', '?channel=shop&cursor=eA'],
+  ])('answers %s with 400', async (_what, query) => {
+    const res = await fetch(`${platform.endpoints.api}/analytics/marketplace/reports${query}`);
+    expect(res.status).toBe(400);
   });
 });

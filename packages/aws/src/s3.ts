@@ -117,6 +117,8 @@ export interface ListedObject {
   key: string;
   size: number;
   lastModified: string;
+  /** The object's ETag without quotes, as a reader's `etag` gives it (so a listing can tell a version apart). */
+  etag: string;
 }
 
 /** A page of a listing: the objects and whether the listing goes on after the last one. */
@@ -150,6 +152,7 @@ export async function listObjects(
       key: o.Key ?? '',
       size: Number(o.Size ?? 0),
       lastModified: (o.LastModified ?? new Date(0)).toISOString(),
+      etag: stripQuotes(o.ETag ?? ''),
     })),
     truncated: out.IsTruncated === true,
   };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -123,18 +123,33 @@ function cachedPackage(name: string, range: string | undefined, cacheDir: string
   return existsSync(join(dir, 'package.json')) ? dir : undefined;
 }
 
-/** `npm pack <name>@<range>` into the cache and unpacked there (npm's own cache makes a repeat offline). */
+/**
+ * `npm pack <name>@<range>` into the cache and unpacked there (npm's own cache makes a repeat offline). Turbo packages
+ * functions in parallel, and two of them may want the same module on an empty cache: each packs and unpacks in a
+ * folder of its own and renames the unpacked package into place, so none reads another's half-written tarball (which
+ * failed `npm test` in a fresh checkout); the one that loses the rename uses the winner's.
+ */
 function fetchPackage(name: string, range: string | undefined, cacheDir: string): string {
   const cached = cachedPackage(name, range, cacheDir);
   if (cached) return cached;
   const target = join(cacheDir, `${name.replace('/', '+')}@${range ?? 'latest'}`);
   mkdirSync(target, { recursive: true });
-  execFileSync('npm', ['pack', `${name}@${range ?? 'latest'}`, '--pack-destination', target], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const tarball = readdirSync(target).find((f) => f.endsWith('.tgz'));
-  if (!tarball) throw new Error(`npm pack ${name}@${range} left no tarball in ${target}`);
-  execFileSync('tar', ['-xzf', join(target, tarball), '-C', target]);
+  const work = mkdtempSync(`${target}.tmp-`);
+  try {
+    execFileSync('npm', ['pack', `${name}@${range ?? 'latest'}`, '--pack-destination', work], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error(`npm pack ${name}@${range} left no tarball in ${work}`);
+    execFileSync('tar', ['-xzf', join(work, tarball), '-C', work]);
+    try {
+      renameSync(join(work, 'package'), join(target, 'package'));
+    } catch (error) {
+      if (!cachedPackage(name, range, cacheDir)) throw error;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   return join(target, 'package');
 }
 

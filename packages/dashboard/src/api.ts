@@ -1,15 +1,21 @@
 import type {
+  AnalyticsJobAccepted,
+  AnalyticsJobRequest,
+  AnalyticsJobView,
   AnalyticsResponse,
   DatesResponse,
   DownloadUrlResponse,
   FilePrefix,
   FilesResponse,
+  MarketplaceAnalyticsResponse,
+  MarketplaceReportsResponse,
   RejectionsResponse,
   ReportResponse,
   StoresResponse,
   TrendsResponse,
   UploadUrlResponse,
 } from '@tillflow/core';
+import type { LocalMailResponse } from '@tillflow/local';
 import { type DashboardConfig, storedApiKey } from './config';
 
 /** An answer of the API that is not a success, with the API's own `{error: {code, message}}` when it sent one. */
@@ -131,12 +137,51 @@ export class ApiClient {
     return this.request('GET', `/reports/${encodeURIComponent(date)}`);
   }
 
+  marketplaceReports(): Promise<MarketplaceReportsResponse> {
+    return this.request('GET', '/analytics/marketplace/reports', { limit: 1000 });
+  }
+
+  marketplace(report: string): Promise<MarketplaceAnalyticsResponse> {
+    return this.request('GET', '/analytics/marketplace', { report });
+  }
+
+  startJob(request: AnalyticsJobRequest): Promise<AnalyticsJobAccepted> {
+    return this.request('POST', '/analytics/jobs', {}, request);
+  }
+
+  job(id: string): Promise<AnalyticsJobView> {
+    return this.request('GET', `/analytics/jobs/${encodeURIComponent(id)}`);
+  }
+
   /**
-   * Uploads one store file as a store does: `POST /uploads` for a presigned PUT, then the PUT itself with the headers
+   * The emails the local platform's SES accepted (`GET /local/mail`, a route of the local gateway only), or null where
+   * there is no such route (the deployed API answers 404): the caller then shows no mail list.
+   */
+  async localMail(): Promise<LocalMailResponse | null> {
+    try {
+      return await this.request<LocalMailResponse>('GET', '/local/mail');
+    } catch (error) {
+      if (error instanceof ApiRequestError && (error.status === 404 || error.status === 403)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Uploads one store file as a store does (or a marketplace report, given its channel): `POST /uploads` for a presigned PUT, then the PUT itself with the headers
    * the API named. XMLHttpRequest rather than fetch: only it reports upload progress (`onProgress`, 0–1).
    */
-  async upload(file: File, onProgress: (fraction: number) => void): Promise<UploadUrlResponse> {
-    const target = await this.request<UploadUrlResponse>('POST', '/uploads', {}, { filename: file.name });
+  async upload(
+    file: File,
+    onProgress: (fraction: number) => void,
+    /** A marketplace report's channel (`uploads/marketplace/<channel>/<name>.csv`); none for a store file. */
+    channel?: string,
+  ): Promise<UploadUrlResponse> {
+    const target = await this.request<UploadUrlResponse>(
+      'POST',
+      '/uploads',
+      {},
+      { filename: file.name, ...(channel ? { channel } : {}) },
+    );
     await new Promise<void>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('PUT', target.uploadUrl);

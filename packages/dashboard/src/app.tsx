@@ -2,17 +2,23 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiClient } from './api';
 import { type DashboardConfig, storeApiKey, storedApiKey } from './config';
 import { ApiContext, useAsync } from './hooks';
+import { lazy } from './lazy';
 import { Files } from './tabs/files';
 import { Overview } from './tabs/overview';
 import { Report } from './tabs/report';
 import { StoreComparison } from './tabs/stores';
 import { Trends } from './tabs/trends';
 
+const Marketplace = lazy(() => import('./tabs/marketplace').then((m) => m.Marketplace));
+const Jobs = lazy(() => import('./tabs/jobs').then((m) => m.Jobs));
+
 const TABS = [
   { id: 'overview', label: 'Overview', short: 'Overview' },
   { id: 'trends', label: 'Trends', short: 'Trends' },
   { id: 'stores', label: 'Store comparison', short: 'Stores' },
   { id: 'files', label: 'Files', short: 'Files' },
+  { id: 'marketplace', label: 'Marketplace', short: 'Market' },
+  { id: 'jobs', label: 'Jobs', short: 'Jobs' },
   { id: 'report', label: 'Report', short: 'Report' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -73,6 +79,8 @@ export function App(props: { config: DashboardConfig }) {
         {tab === 'trends' && <Trends stores={stores} />}
         {tab === 'stores' && <StoreComparison dates={dates} stores={stores} />}
         {tab === 'files' && <Files />}
+        {tab === 'marketplace' && <Marketplace />}
+        {tab === 'jobs' && <Jobs dates={dates} stores={stores} />}
         {tab === 'report' && <Report dates={dates} />}
       </main>
     </ApiContext.Provider>

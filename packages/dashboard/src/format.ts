@@ -91,3 +91,21 @@ export function label(name: string): string {
   const text = name.replaceAll('_', ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** `₹12,345.67`: an amount in a currency of its own (a marketplace report's), not the configured one. */
+export function moneyIn(value: number, currency: string | null): string {
+  if (!currency) return money(value);
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    } catch {
+      // Not an ISO 4217 code Intl knows: the configured currency's format.
+      return money(value);
+    }
+    moneyFormats.set(currency, format);
+  }
+  return format.format(value);
+}

@@ -1,10 +1,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AnalyticsResponse, FilesResponse, RejectionsResponse } from '@tillflow/core';
+import type { AnalyticsResponse, DatesResponse, FilesResponse, RejectionsResponse } from '@tillflow/core';
 import { DASHBOARD_DIR, type Platform, REPO_ROOT, startTestPlatform, uploadStoreFiles } from '@tillflow/local';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type GeneratedLine,
+  generateMarketplaceLines,
+  serializeMarketplaceReport,
+} from '../../../scripts/marketplace-data';
 
 /**
  * The dashboard in a real headless Chromium (Debian's `chromium`, which `.ci/run` installs) against a local platform
@@ -30,6 +36,49 @@ async function apiGet<T>(path: string): Promise<T> {
   expect(answer.status, `GET ${path}`).toBe(200);
   return (await answer.json()) as T;
 }
+
+/**
+ * A marketplace report's figures computed from the generated values with none of the pipeline's code: amounts as
+ * integer cents from their text, statuses by the words the issue names (Cancelled; returned, rejected, lost, damaged).
+ */
+function marketplaceFigures(all: readonly GeneratedLine[]) {
+  const good = all.filter((l) => !l.bad).map((l) => l.values);
+  const cents = (a: string) => (a === '' ? 0 : Math.round(Number(a) * 100));
+  const cancelled = good.filter((v) => v.Status === 'Cancelled');
+  const excluded = good.filter((v) => /Returned|Returning|Rejected|Lost|Damaged/.test(v.Status));
+  const active = good.filter((v) => !cancelled.includes(v) && !excluded.includes(v));
+  const sum = (vs: typeof good) => vs.reduce((s, v) => s + cents(v.Amount), 0);
+  const orders = (vs: typeof good) => new Set(vs.map((v) => v['Order ID'])).size;
+  const qty = (vs: typeof good) => vs.reduce((s, v) => s + Number(v.Qty), 0);
+  const groups = (key: (v: (typeof good)[number]) => string) => {
+    const out = new Map<string, typeof good>();
+    for (const v of active) out.set(key(v), [...(out.get(key(v)) ?? []), v]);
+    return [...out].map(([name, vs]) => ({ name, revenue: sum(vs) / 100, orders: orders(vs), quantity: qty(vs) }));
+  };
+  const revenue = sum(active);
+  const pct = (part: number) => Math.round((part / revenue) * 10_000) / 100;
+  return {
+    revenue: revenue / 100,
+    orders: orders(active),
+    aov: Math.round(revenue / orders(active)) / 100,
+    quantity: qty(active),
+    b2bSharePct: pct(sum(active.filter((v) => v.B2B === 'True'))),
+    amazonSharePct: pct(sum(active.filter((v) => v.Fulfilment === 'Amazon'))),
+    merchantSharePct: pct(sum(active.filter((v) => v.Fulfilment === 'Merchant'))),
+    records: { total: good.length, active: active.length, cancelled: cancelled.length, excluded: excluded.length },
+    rejected: all.length - good.length,
+    states: groups((v) => v['ship-state'].toUpperCase())
+      .filter((g) => g.name !== '')
+      .sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name))
+      .slice(0, 10),
+    categories: groups((v) => v.Category),
+    // MM-DD-YY → YYYY-MM.
+    months: groups((v) => `20${v.Date.slice(6, 8)}-${v.Date.slice(0, 2)}`),
+  };
+}
+
+/** `12.3%` as the dashboard rounds a percentage. */
+const shownPercent = (pct: number) => `${pct.toFixed(1)}%`;
 
 /** `$12,345.67`, `1,234`, `−3.5%` → the number shown. */
 function shownNumber(text: string): number {
@@ -188,8 +237,190 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('uploads a generated marketplace report through the Marketplace tab and shows its KPIs, states, categories and months as computed here', async () => {
+    const lines = generateMarketplaceLines({ orders: 900, start: '2022-04-10', days: 75, seed: 29, badLines: 7 });
+    const file = join(temp, 'e2e-2022-q2.csv');
+    writeFileSync(file, serializeMarketplaceReport(lines));
+    const expected = marketplaceFigures(lines);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await openTab(page, '#/marketplace');
+    await page.fill('[data-testid="marketplace-channel"]', 'amazon');
+    await page.setInputFiles('[data-testid="marketplace-upload-input"]', file);
+    const status = page.locator('[data-testid="marketplace-upload"]');
+    await expect.poll(() => status.getAttribute('data-phase'), { timeout: 120_000 }).toBe('done');
+    expect(await status.innerText()).toContain(
+      `amazon/e2e-2022-q2: ${expected.records.total.toLocaleString('en-US')} records, ${expected.rejected} invalid lines`,
+    );
+    // The upload's report is chosen, and its figures are shown once loaded.
+    await expect.poll(() => page.locator('[data-testid="marketplace-report"]').inputValue()).toBe('amazon/e2e-2022-q2');
+    await page.locator('[data-kpi="total_revenue"]').waitFor();
+    const kpi = (name: string) => page.locator(`[data-kpi="${name}"] .kpi-value`).innerText();
+    expect(await kpi('total_revenue')).toMatch(/^₹/);
+    expect(shownNumber(await kpi('total_revenue'))).toBe(expected.revenue);
+    expect(shownNumber(await kpi('total_orders'))).toBe(expected.orders);
+    expect(shownNumber(await kpi('average_order_value'))).toBe(expected.aov);
+    expect(shownNumber(await kpi('total_quantity'))).toBe(expected.quantity);
+    expect(await kpi('b2b_share_pct')).toBe(shownPercent(expected.b2bSharePct));
+    expect(await kpi('fulfilment')).toBe(
+      `${shownPercent(expected.amazonSharePct)} · ${shownPercent(expected.merchantSharePct)}`,
+    );
+    const share = (f: string) =>
+      page.locator(`[data-testid="marketplace-fulfilment"] tr[data-row="${f}"] td[data-col="share"]`).innerText();
+    expect(await share('Amazon')).toBe(shownPercent(expected.amazonSharePct));
+    expect(await share('Merchant')).toBe(shownPercent(expected.merchantSharePct));
+    expect(shownNumber(await kpi('total_records'))).toBe(expected.records.total);
+    expect(shownNumber(await kpi('active_records'))).toBe(expected.records.active);
+    expect(shownNumber(await kpi('cancelled_records'))).toBe(expected.records.cancelled);
+    expect(shownNumber(await kpi('excluded_records'))).toBe(expected.records.excluded);
+    expect(shownNumber(await kpi('rejected_records'))).toBe(expected.rejected);
+
+    const rowsOf = async (table: string) =>
+      page.locator(`[data-testid="${table}"] tbody tr`).evaluateAll((trs) =>
+        trs.map((tr) => ({
+          name: tr.getAttribute('data-row'),
+          revenue: (tr.querySelector('td[data-col="revenue"]') as HTMLElement).innerText,
+          orders: (tr.querySelector('td[data-col="orders"]') as HTMLElement).innerText,
+          quantity: (tr.querySelector('td[data-col="quantity"]') as HTMLElement).innerText,
+        })),
+      );
+    const asShown = (groups: typeof expected.states) =>
+      groups.map((g) => ({ name: g.name, revenue: g.revenue, orders: g.orders, quantity: g.quantity }));
+    const parse = (rows: Awaited<ReturnType<typeof rowsOf>>) =>
+      rows.map((r) => ({
+        name: r.name,
+        revenue: shownNumber(r.revenue),
+        orders: shownNumber(r.orders),
+        quantity: shownNumber(r.quantity),
+      }));
+    // The top ten states in revenue order; every category (sorted by revenue); every month, in order.
+    expect(parse(await rowsOf('marketplace-states'))).toEqual(asShown(expected.states));
+    const byRevenue = (a: { revenue: number }, b: { revenue: number }) => b.revenue - a.revenue;
+    expect(parse(await rowsOf('marketplace-categories')).sort(byRevenue)).toEqual(
+      asShown(expected.categories).sort(byRevenue),
+    );
+    expect(parse(await rowsOf('marketplace-months'))).toEqual(
+      asShown(expected.months).sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    // The list of uploaded reports has it, processed.
+    const listed = page.locator('[data-testid="marketplace-reports"] tr[data-row="amazon/e2e-2022-q2"]');
+    expect(await listed.locator('td[data-col="status"]').textContent()).toBe('processed');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, 'marketplace-report-desktop.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("runs a store ranking from the Jobs tab and shows every store's net sales over the range as the daily analytics sum them", async () => {
+    const { dates } = await apiGet<DatesResponse>('/dates');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await openTab(page, '#/jobs?operation=store_ranking');
+    const form = page.locator('[data-testid="job-form"][data-operation="store_ranking"]');
+    // The range opens as the analysed days; the metric offers only its fixed list.
+    expect(await form.locator('input[name="from"]').inputValue()).toBe(dates.at(-1)?.date);
+    expect(await form.locator('input[name="to"]').inputValue()).toBe(dates[0]?.date);
+    expect(await form.locator('select[name="metric"] option').allInnerTexts()).toEqual([
+      'net_sales',
+      'transactions',
+      'items',
+      'average_basket',
+    ]);
+    const from = dates.at(-1)?.date as string;
+    const to = dates[0]?.date as string;
+    await form.locator('[data-testid="job-start"]').click();
+    const job = page.locator('section.job').first();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('SUCCEEDED');
+
+    // Expected: each store's net sales summed over the analysed days of the range, in cents, from GET /analytics.
+    const expected = new Map<string, { cents: number; days: number }>();
+    for (const { date } of dates.filter((d) => d.date >= from && d.date <= to)) {
+      const day = await apiGet<AnalyticsResponse>(`/analytics?date=${date}`);
+      for (const store of day.stores) {
+        const e = expected.get(store.store_id) ?? { cents: 0, days: 0 };
+        expected.set(store.store_id, { cents: e.cents + Math.round(store.net_sales * 100), days: e.days + 1 });
+      }
+    }
+    const shown = await job.locator('[data-testid="job-result"] tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const cell = (c: string) => (tr.querySelector(`td[data-col="${c}"]`) as HTMLElement).innerText;
+        return {
+          rank: cell('sales_rank'),
+          store: cell('store_id'),
+          amount: cell('net_sales_cents'),
+          days: cell('days_reported'),
+        };
+      }),
+    );
+    // Cents are shown as an amount with two decimals (`100,092.79`).
+    expect(
+      new Map(
+        shown.map((r) => [r.store, { cents: Math.round(shownNumber(r.amount) * 100), days: shownNumber(r.days) }]),
+      ),
+    ).toEqual(expected);
+    // Ranked by net sales, highest first.
+    const ranked = [...expected].sort((a, b) => b[1].cents - a[1].cents).map(([store]) => store);
+    expect(shown.map((r) => r.store)).toEqual(ranked);
+    expect(shown[0]?.rank).toBe('1');
+    expect(await job.locator('[data-testid="job-row-count"]').innerText()).toContain(`${expected.size} rows`);
+    await page.screenshot({ path: join(SHOTS, 'jobs-result-desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'the Jobs tab with a result is wider than a phone').toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'jobs-result-phone.png'), fullPage: true });
+
+    // A range the API refuses (from after to): its reason is shown, and no job is added.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await form.locator('input[name="from"]').fill(to);
+    await form.locator('input[name="to"]').fill(from);
+    await form.locator('[data-testid="job-start"]').click();
+    const alert = form.locator('xpath=..').getByRole('alert');
+    await expect.poll(() => alert.count()).toBe(1);
+    expect(await alert.innerText()).toMatch(/from|to/);
+    expect(await page.locator('section.job').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lists the emails the local platform sent in the Report tab, and shows the chosen one as its HTML', async () => {
+    const sent = platform.emails();
+    expect(sent.length).toBeGreaterThan(0);
+    const newest = sent.at(-1) as (typeof sent)[number];
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await openTab(page, '#/report');
+    const list = page.locator('[data-testid="mail"] li');
+    await expect.poll(() => list.count()).toBe(sent.length);
+    expect(await list.first().innerText()).toContain(newest.subject);
+    for (const to of newest.recipients) expect(await list.first().innerText()).toContain(to);
+    // The first is the newest, shown in a sandboxed frame with no script allowed.
+    const frame = page.locator('[data-testid="mail-html"]');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    const html = (await frame.getAttribute('srcdoc')) as string;
+    // The HTML part of its .eml file, read here with postal-mime.
+    expect(html).toBe((await PostalMime.parse(readFileSync(newest.path))).html);
+    // Choosing another shows its body.
+    if (sent.length > 1) {
+      const older = sent[0] as (typeof sent)[number];
+      await page.locator(`[data-testid="mail"] li[data-mail="${older.messageId}"] button`).click();
+      await expect.poll(() => frame.getAttribute('title')).toBe(`email: ${older.subject}`);
+    }
+    // The list and the message in view (a full-page capture leaves a frame outside the viewport unpainted).
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize({ width: viewport.width, height: viewport.height });
+      await page.locator('[data-testid="mail"]').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `the emails at ${viewport.width} px are wider than the screen`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SHOTS, `report-mail-${viewport.name}.png`) });
+    }
+    await page.close();
+  });
+
   it('renders every tab without errors at desktop and phone width, and saves a screenshot of each', async () => {
-    const tabs = ['overview', 'trends', 'stores', 'files', 'report'];
+    const tabs = ['overview', 'trends', 'stores', 'files', 'marketplace', 'jobs', 'report'];
     for (const viewport of VIEWPORTS) {
       const page = await browser.newPage({ viewport: { width: viewport.width, height: viewport.height } });
       const errors: string[] = [];

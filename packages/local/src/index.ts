@@ -6,7 +6,6 @@
  * starts and stops them in phases.
  */
 
-export { type MailboxMessage, readMailbox } from './cli/mail-command';
 export { storeFiles, type UploadResult, uploadStoreFiles } from './cli/sample-upload';
 export { DEFAULT_EXPECTED_STORES, LOCAL_CREDENTIALS, LOCAL_REPORT_EMAIL, localAdditions } from './env';
 export { StateDirInUseError } from './lifecycle/state-lock';
@@ -36,7 +35,9 @@ export {
   serverError,
   throttle,
 } from './servers/fault-proxy';
+export type { LocalMailMessage, LocalMailResponse } from './servers/local-routes';
 export { functionLogGroup, LogStore } from './servers/logs';
+export { type MailboxMessage, readMailbox } from './servers/mailbox';
 export type { SentEmail } from './servers/ses';
 export type { PublishedMessage } from './servers/sns';
 export type { ExecutionRecord, ExecutionStatus } from './servers/step-functions';

@@ -21,6 +21,7 @@ import { readTerraform, type TerraformSettings } from './runtime/terraform';
 import type { FaultInjector } from './servers/fault-proxy';
 import { gatewayListener } from './servers/gateway';
 import { listen, type RunningServer } from './servers/http';
+import { localRoutes } from './servers/local-routes';
 import { functionLogGroup, LogStore, logsApiListener } from './servers/logs';
 import { API_ROUTES } from './servers/routes';
 import { type SentEmail, SesMailbox, sesApiListener } from './servers/ses';
@@ -370,6 +371,7 @@ async function startServers(
           runtime: parts.runtime,
           ...(options.staticDir ? { staticDir: options.staticDir } : {}),
           ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+          localRoutes: localRoutes(parts.stateDir),
           corsOrigins: parts.corsOrigins ?? [],
           onFunctionError: (fn, error) =>
             parts.log(`tillflow: ${fn} failed on an API request: ${error.name}: ${error.message}`),

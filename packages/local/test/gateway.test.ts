@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { compileRoutes, matchRoute, toHttpResponse } from '../src/servers/gateway';
+import type { LambdaRuntime } from '../src/runtime/lambda-runtime';
+import { compileRoutes, gatewayListener, matchRoute, toHttpResponse } from '../src/servers/gateway';
 
 describe('matchRoute', () => {
   const routes = compileRoutes({
@@ -57,5 +60,43 @@ describe('toHttpResponse', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.body.toString()).toBe('{"ok":true}');
+  });
+});
+
+describe("the gateway's own routes", () => {
+  it('answers a local route as JSON behind the API key, and a failing one with a 500 naming the error', async () => {
+    const listener = gatewayListener({
+      routes: {},
+      // No function route is asked for: the runtime is never used.
+      runtime: {} as LambdaRuntime,
+      apiKey: 'secret',
+      localRoutes: {
+        'GET /local/mail': async () => ({ messages: [{ subject: 'hi' }] }),
+        'GET /local/broken': async () => {
+          throw new Error('the state folder is gone');
+        },
+      },
+    });
+    const server = createServer(listener).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const keyed = { headers: { 'x-api-key': 'secret' } };
+      const ok = await fetch(`${base}/local/mail`, keyed);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toBe('application/json');
+      expect(await ok.json()).toEqual({ messages: [{ subject: 'hi' }] });
+      expect((await fetch(`${base}/local/mail`)).status).toBe(401);
+      expect((await fetch(`${base}/local/mail`, { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
+      const broken = await fetch(`${base}/local/broken`, keyed);
+      expect(broken.status).toBe(500);
+      expect(await broken.json()).toEqual({
+        error: { code: 'INTERNAL_ERROR', message: 'the state folder is gone' },
+      });
+      // Only GET: another method is no route.
+      expect((await fetch(`${base}/local/mail`, { method: 'POST', ...keyed })).status).toBe(404);
+    } finally {
+      server.close();
+    }
   });
 });

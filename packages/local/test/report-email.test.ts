@@ -4,7 +4,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, REGION, startTestPlatform } from '../src';
+import { type LocalMailResponse, type Platform, REGION, startTestPlatform } from '../src';
 import type { CommandOutput } from '../src/cli/command';
 import { runMailCommand } from '../src/cli/mail-command';
 import { analysisRuns, getItem, putStoreFile, STORES, sampleFile, storeSummaries, sumCents } from './analysis-helpers';
@@ -127,6 +127,29 @@ describe('the daily report by email', () => {
       1,
     );
     expect(otherDay.stderr.join('\n')).toContain('no message about 2025-10-30');
+  });
+});
+
+describe('GET /local/mail of the local gateway', () => {
+  it('lists the report email newest first, with its recipients, subject and HTML part, and is not in the OpenAPI document', async () => {
+    const res = await fetch(`${platform.endpoints.api}/local/mail`);
+    expect(res.status).toBe(200);
+    const { messages } = (await res.json()) as LocalMailResponse;
+    const sent = platform.emails();
+    expect(messages.map((m) => m.subject)).toEqual(sent.map((m) => m.subject).reverse());
+    const report = messages.find((m) => m.business_date === date);
+    const [file] = await reportFiles();
+    expect(report).toMatchObject({
+      from: SENDER,
+      to: RECIPIENTS,
+      subject: reportsSent()[0]?.subject,
+      html: file?.email.html,
+      text: file?.email.text,
+    });
+    const document = (await (await fetch(`${platform.endpoints.api}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(document.paths).filter((p) => p.startsWith('/local'))).toEqual([]);
   });
 });
 

@@ -32,7 +32,14 @@ export {
   AnalyticsJobView,
   AnalyticsQueryParameters,
 } from './jobs.schema';
-export { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
+export {
+  MarketplaceAnalyticsResponse,
+  MarketplaceQuery,
+  MarketplaceReportEntry,
+  MarketplaceReportStatus,
+  MarketplaceReportsQuery,
+  MarketplaceReportsResponse,
+} from './marketplace.schema';
 export {
   checkObjectKey,
   DOWNLOAD_PREFIXES,

@@ -13,7 +13,12 @@ import {
   AnalyticsJobView,
   AnalyticsQueryParameters,
 } from './jobs.schema';
-import { MarketplaceAnalyticsResponse, MarketplaceQuery } from './marketplace.schema';
+import {
+  MarketplaceAnalyticsResponse,
+  MarketplaceQuery,
+  MarketplaceReportsQuery,
+  MarketplaceReportsResponse,
+} from './marketplace.schema';
 import { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 import { TrendsQuery, TrendsResponse } from './trends.schema';
 import { UploadRequest, UploadUrlResponse } from './uploads.schema';
@@ -99,6 +104,16 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
       400: badRequest,
       404: notFound('no marketplace report of that name has been processed'),
     },
+  },
+  {
+    method: 'GET',
+    path: '/analytics/marketplace/reports',
+    operationId: 'listMarketplaceReports',
+    summary: 'The uploaded marketplace reports, with when each landed and its records accepted and rejected',
+    handler: 'get-marketplace-analytics',
+    query: MarketplaceReportsQuery,
+    authorized: true,
+    responses: { 200: { description: 'a page of reports', schema: MarketplaceReportsResponse }, 400: badRequest },
   },
   {
     method: 'GET',

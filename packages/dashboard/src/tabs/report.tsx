@@ -71,6 +71,67 @@ export function Report(props: { dates: Async<DatesResponse> }) {
           </AsyncView>
         )}
       </AsyncView>
+      <SentEmails />
     </div>
+  );
+}
+
+/**
+ * The emails the local platform sent (`GET /local/mail`, its SES's `.eml` files): subject, recipients, time, and the
+ * chosen one's HTML in a sandboxed frame. Nothing where the route does not exist (the deployed API: the messages are
+ * in the recipients' mailboxes).
+ */
+function SentEmails() {
+  const api = useApi();
+  const [mail, reload] = useAsync(() => api.localMail(), []);
+  const [chosen, setChosen] = useState('');
+  if (mail.state === 'ok' && mail.data === null) return null;
+  return (
+    <Card
+      title="Emails sent (local platform)"
+      actions={
+        <button type="button" class="secondary small" onClick={reload}>
+          Refresh
+        </button>
+      }
+    >
+      <AsyncView value={mail} what="the emails" retry={reload}>
+        {(m) => {
+          const messages = m?.messages ?? [];
+          if (messages.length === 0) return <Empty>No email has been sent yet.</Empty>;
+          const shown = messages.find((x) => x.id === chosen) ?? messages[0];
+          return (
+            <div class="mail" data-testid="mail">
+              <ul class="mail-list">
+                {messages.map((x) => (
+                  <li key={x.id} data-mail={x.id} class={x.id === shown?.id ? 'active' : ''}>
+                    <button type="button" class="link" onClick={() => setChosen(x.id)}>
+                      <span class="mail-subject">{x.subject}</span>
+                    </button>
+                    <span class="muted mail-meta">
+                      to {[...x.to, ...x.cc].join(', ')} · {dateTime(x.date)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              {shown &&
+                (shown.html ? (
+                  <iframe
+                    class="report-frame"
+                    title={`email: ${shown.subject}`}
+                    sandbox=""
+                    srcdoc={shown.html}
+                    data-testid="mail-html"
+                  />
+                ) : (
+                  <pre class="report-text" data-testid="mail-text">
+                    {shown.text ?? ''}
+                  </pre>
+                ))}
+            </div>
+          );
+        }}
+      </AsyncView>
+    </Card>
   );
 }

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ACCOUNT_ID } from '../resources';
 import type { LambdaRuntime } from '../runtime/lambda-runtime';
 import { BodyTooLargeError, readBody, send } from './http';
+import type { LocalRoute } from './local-routes';
 
 /** API Gateway refuses request bodies above 10 MB. */
 const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -226,6 +227,11 @@ export interface GatewayOptions {
    * JWT authorizer, `TILLFLOW_API_KEY`); a request without it is a 401. Static files (the dashboard) stay open.
    */
   apiKey?: string;
+  /**
+   * Routes the gateway answers itself, as JSON (`'GET /local/mail'`, see `localRoutes`): the local platform's own,
+   * never a function's, behind the same API key as the function routes.
+   */
+  localRoutes?: Readonly<Record<string, LocalRoute>>;
 }
 
 /**
@@ -251,6 +257,17 @@ export function gatewayListener(options: GatewayOptions): RequestListener {
       res.end();
       return;
     }
+    const local = options.localRoutes?.[`${method} ${path}`];
+    if (local) {
+      if (!authorized(options.apiKey, req, res, cors)) return;
+      try {
+        sendJson(res, 200, await local(), cors);
+      } catch (error) {
+        options.onFunctionError?.(`${method} ${path}`, error as Error);
+        sendJson(res, 500, { error: { code: 'INTERNAL_ERROR', message: (error as Error).message } }, cors);
+      }
+      return;
+    }
     const match = matchRoute(routes, method, path);
     if (!match) {
       if (
@@ -262,14 +279,7 @@ export function gatewayListener(options: GatewayOptions): RequestListener {
       sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route for ${method} ${path}` } }, cors);
       return;
     }
-    if (options.apiKey && !OPEN_ROUTES.has(match.route.routeKey)) {
-      const given = req.headers['x-api-key'];
-      if (typeof given !== 'string' || !sameKey(given, options.apiKey)) {
-        const message = given === undefined ? 'this API needs the x-api-key header' : 'the API key is not valid';
-        sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message } }, cors);
-        return;
-      }
-    }
+    if (!OPEN_ROUTES.has(match.route.routeKey) && !authorized(options.apiKey, req, res, cors)) return;
     let body: Buffer;
     try {
       body = await readBody(req, BODY_LIMIT_BYTES);
@@ -295,6 +305,21 @@ export function gatewayListener(options: GatewayOptions): RequestListener {
       sendJson(res, 500, { error: { code: 'INTERNAL_ERROR', message: 'Internal Server Error' } }, cors, requestId);
     }
   };
+}
+
+/** Whether the request carries the API key (always, when there is none); answers the 401 itself when not. */
+function authorized(
+  apiKey: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  cors: Record<string, string>,
+): boolean {
+  if (!apiKey) return true;
+  const given = req.headers['x-api-key'];
+  if (typeof given === 'string' && sameKey(given, apiKey)) return true;
+  const message = given === undefined ? 'this API needs the x-api-key header' : 'the API key is not valid';
+  sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message } }, cors);
+  return false;
 }
 
 function withoutCors(headers: Record<string, string | string[]>): Record<string, string | string[]> {
