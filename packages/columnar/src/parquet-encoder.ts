@@ -167,9 +167,10 @@ export class CanonicalParquetWriter {
     set.transaction.add(row.transaction_id, r);
     set.timestamp.add(row.timestamp_ms, r, i);
     set.offset.add(row.utc_offset_minutes, r, i);
-    set.name.addFollowing(row.item_name, r, i, set.sku.add(row.item_sku, r, i));
+    const sku = set.sku.add(row.item_sku, r, i);
+    set.name.addFollowing(row.item_name, r, i, sku);
     set.quantity.add(row.quantity, r, i);
-    set.unitPrice.add(row.unit_price_cents, r, i);
+    set.unitPrice.addFollowing(row.unit_price_cents, r, i, sku);
     set.lineTotal.add(row.line_total_cents, r, i);
     set.discount.add(row.discount_cents, r, i);
     set.payment.add(row.payment_method, r, i);
@@ -501,16 +502,10 @@ class DictTextColumn implements EncodedColumn {
     let code = key < this.hints.length ? (this.hints[key] as number) : -1;
     if (code < 0 || this.values[code] !== value) {
       code = this.index.get(value) ?? this.insert(value, row);
-      if (key >= this.hints.length) this.growHints(key);
+      if (key >= this.hints.length) this.hints = grownHints(this.hints, key);
       this.hints[key] = code;
     }
     this.codes[i] = code;
-  }
-
-  private growHints(key: number): void {
-    const next = new Int32Array(Math.max(64, 2 * this.hints.length, key + 1)).fill(-1);
-    next.set(this.hints);
-    this.hints = next;
   }
 
   private insert(value: string, row: number): number {
@@ -588,6 +583,8 @@ class DictNumberColumn implements EncodedColumn {
   private readonly index = new Map<number, number>();
   private readonly values: number[] = [];
   private codes = new Int32Array(0);
+  /** For addFollowing: per key, the index of the value last seen with it (-1: none). */
+  private hints = new Int32Array(0);
   private last = Number.NaN;
   private lastCode = 0;
   private min = 0;
@@ -606,6 +603,17 @@ class DictNumberColumn implements EncodedColumn {
       this.lastCode = code;
     }
     this.codes[i] = this.lastCode;
+  }
+
+  /** As `add`, for a value that mostly follows another column's (a price follows its SKU); see DictTextColumn. */
+  addFollowing(value: number, row: number, i: number, key: number): void {
+    let code = key < this.hints.length ? (this.hints[key] as number) : -1;
+    if (code < 0 || this.values[code] !== value) {
+      code = this.index.get(value) ?? this.insert(value, row);
+      if (key >= this.hints.length) this.hints = grownHints(this.hints, key);
+      this.hints[key] = code;
+    }
+    this.codes[i] = code;
   }
 
   private insert(value: number, row: number): number {
@@ -657,6 +665,7 @@ class DictNumberColumn implements EncodedColumn {
     this.index.clear();
     this.values.length = 0;
     this.last = Number.NaN;
+    this.hints.fill(-1);
   }
 }
 
@@ -770,6 +779,13 @@ function indexPage(codes: Int32Array, rows: number, entries: number): Page {
   sink.length = 1;
   appendHybrid(sink, codes, rows, width);
   return { bytes: sink.view(), values: rows, dictionary: false, encoding: Encoding.RLE_DICTIONARY };
+}
+
+/** `hints` with room for `key`, the new entries -1. */
+function grownHints(hints: Int32Array, key: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(64, 2 * hints.length, key + 1)).fill(-1);
+  next.set(hints);
+  return next;
 }
 
 /** `array` with room for `length` values, its values kept. */
