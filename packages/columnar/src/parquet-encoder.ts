@@ -138,7 +138,11 @@ export class CanonicalParquetWriter {
   private groupRows = 0;
   /** Rows before the current row group. */
   private writtenRows = 0;
-  private finished = false;
+  /** Set once the writer takes no more rows: finished, discarded, or failed on a row. */
+  private unusable = false;
+  private discarded = false;
+  /** Set once the column buffers went back to the pool. */
+  private released = false;
 
   constructor(options: ParquetWriteOptions = {}) {
     this.rowGroupRows = rowGroupRowsOf(options);
@@ -158,6 +162,10 @@ export class CanonicalParquetWriter {
 
   /** Adds one row; writes the row group out when it is full. */
   add(row: CanonicalRow): void {
+    if (this.unusable) throw this.unusableError();
+    // Set until the row is in every column: a row that fails a check leaves the columns before it holding a value
+    // the others lack, so the writer takes nothing more (discard still gives its buffers back).
+    this.unusable = true;
     const i = this.groupRows;
     const set = this.set;
     if (i === set.capacity) set.grow(this.rowGroupRows);
@@ -175,6 +183,7 @@ export class CanonicalParquetWriter {
     set.discount.add(row.discount_cents, r, i);
     set.payment.add(row.payment_method, r, i);
     set.customer.add(row.customer_id, r);
+    this.unusable = false;
     this.groupRows = i + 1;
     if (this.groupRows === this.rowGroupRows || ((i & 1023) === 1023 && set.bytes() > this.maxRowGroupBytes)) {
       this.flush();
@@ -183,8 +192,8 @@ export class CanonicalParquetWriter {
 
   /** The whole file: the last row group, then the footer. An empty file has the schema and no row group. */
   finish(): Uint8Array {
-    if (this.finished) throw new Error('the Parquet file is already finished');
-    this.finished = true;
+    if (this.unusable) throw this.unusableError();
+    this.unusable = true;
     if (this.groupRows > 0) this.flush();
     const { out, thrift } = this.set;
     thrift.reset();
@@ -194,9 +203,7 @@ export class CanonicalParquetWriter {
     out.append(MAGIC);
     const file = new Uint8Array(out.length);
     file.set(out.view());
-    // The next file reuses the columns' buffers (a store-day file is small: allocating them is a good part of its
-    // cost), unless they grew large.
-    if (spareSets.length < MAX_SPARE_SETS && this.set.retainedBytes() <= MAX_SPARE_BYTES) spareSets.push(this.set);
+    this.release();
     return file;
   }
 
@@ -205,12 +212,27 @@ export class CanonicalParquetWriter {
    * For a file that turns out not to be wanted (no rows accepted, a second pass needed).
    */
   discard(): void {
-    if (this.finished) return;
-    this.finished = true;
+    this.discarded = true;
+    this.unusable = true;
+    if (this.released) return;
     for (const column of this.set.columns) column.reset();
     this.groupRows = 0;
     this.set.out.length = 0;
+    this.release();
+  }
+
+  /**
+   * Hands the column buffers to the next writer (a store-day file is small: allocating them is a good part of its
+   * cost), unless they grew large.
+   */
+  private release(): void {
+    this.released = true;
     if (spareSets.length < MAX_SPARE_SETS && this.set.retainedBytes() <= MAX_SPARE_BYTES) spareSets.push(this.set);
+  }
+
+  private unusableError(): Error {
+    if (this.discarded) return new Error('the Parquet writer was discarded');
+    return new Error('the Parquet writer is finished, or failed on a row: it takes no more rows');
   }
 
   /** Encodes, compresses and appends the current row group, and starts the next. */

@@ -188,7 +188,8 @@ describe('CanonicalParquetWriter', () => {
       100, 100, 50,
     ]);
     expect(parquetToRows(file)).toStrictEqual(rows);
-    expect(() => writer.finish()).toThrow(/already finished/);
+    expect(() => writer.finish()).toThrow(/is finished/);
+    expect(() => writer.add(rows[0] as CanonicalRow)).toThrow(/is finished/);
   });
 
   it('cuts a row group early, at a multiple of 1,024 rows, when its values pass maxRowGroupBytes', () => {
@@ -212,7 +213,17 @@ describe('CanonicalParquetWriter', () => {
     failed.add(base);
     // The row fails at its quantity, after its first seven columns took their values.
     expect(() => failed.add({ ...base, item_sku: 'NEW', quantity: 0.5 })).toThrow(/row 1: quantity 0.5/);
+    // Its first columns hold a value the others lack: it takes nothing more.
+    expect(() => failed.add(base)).toThrow(/failed on a row/);
+    expect(() => failed.finish()).toThrow(/failed on a row/);
     failed.discard();
+    failed.discard();
+    const finished = new CanonicalParquetWriter();
+    finished.add(base);
+    finished.finish();
+    // Discarding a finished writer gives nothing back twice (the pool must not hold its buffers twice).
+    finished.discard();
+    expect(() => finished.add(base)).toThrow(/discarded/);
     expect(rowsToParquet(storeDayRows(900))).toStrictEqual(first);
     expect(rowsToParquet(storeDayRows(900))).toStrictEqual(first);
   });
