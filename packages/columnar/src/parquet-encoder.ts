@@ -484,7 +484,7 @@ function compareText(a: string, aAscii: boolean, b: string, bAscii: boolean): nu
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** A text column in RLE_DICTIONARY encoding: each distinct value once, in order of appearance, and per row its index. */
+/** A text column in RLE_DICTIONARY encoding: each distinct value once, in order of appearance; per row its index. */
 class DictTextColumn implements EncodedColumn {
   private readonly index = new Map<string, number>();
   private readonly values: string[] = [];

@@ -91,7 +91,7 @@ export function appendText(sink: ByteSink, value: string): boolean {
   return c === units;
 }
 
-/** Compares `a[aStart, aStart + aLength)` with `b[bStart, bStart + bLength)` as unsigned bytes (Parquet's order for text). */
+/** Compares `a[aStart, +aLength)` with `b[bStart, +bLength)` as unsigned bytes (Parquet's order for text). */
 export function compareBytes(
   a: Uint8Array,
   aStart: number,
