@@ -58,7 +58,8 @@ class DictionaryColumn {
  * The lake's files are no longer written through Arrow (parquet-encoder.ts takes the rows directly); this is for
  * code that wants canonical rows as Arrow (tests build parquet-wasm reference files and other tables with it).
  * The columns are built straight into typed arrays rather than through Arrow's generic builders, which cost several
- * times more per value. Each value is checked on the way, since a typed array would otherwise wrap or truncate a wrong value without a word.
+ * times more per value. Each value is checked on the way, since a typed array would otherwise wrap or truncate a
+ * wrong value without a word.
  */
 export function rowsToArrowTable(rows: readonly CanonicalRow[], batchRows: number): Table {
   const n = rows.length;

@@ -4,9 +4,9 @@ import type { ParquetWriteOptions } from './parquet-encoder';
 
 /**
  * The ZSTD level of a compacted file unless told otherwise. Compaction runs once a month per store, so it can spend
- * what the upload path cannot: on the sample month (11 stores × 30 days) level 1 gives 47.8× smaller than the JSON,
- * 9 gives 48.9×, 15 gives 51.5× in about 1.5× the time of level 1's compaction (reading and sorting the rows are most
- * of it), 19 gives 53.4× in about 4×.
+ * what the upload path cannot: on the sample month (11 stores × 30 days) level 1 gives 47.8× smaller than the
+ * JSON, 9 gives 48.9×, 15 gives 51.5× in about 1.5× the time of level 1's compaction (reading and sorting the rows
+ * are most of it), 19 gives 53.4× in about 4×.
  */
 export const COMPACTION_COMPRESSION_LEVEL = 15;
 

@@ -138,7 +138,11 @@ export class CanonicalParquetWriter {
   private groupRows = 0;
   /** Rows before the current row group. */
   private writtenRows = 0;
-  private finished = false;
+  /** Set once the writer takes no more rows: finished, discarded, or failed on a row. */
+  private unusable = false;
+  private discarded = false;
+  /** Set once the column buffers went back to the pool. */
+  private released = false;
 
   constructor(options: ParquetWriteOptions = {}) {
     this.rowGroupRows = rowGroupRowsOf(options);
@@ -158,6 +162,10 @@ export class CanonicalParquetWriter {
 
   /** Adds one row; writes the row group out when it is full. */
   add(row: CanonicalRow): void {
+    if (this.unusable) throw this.unusableError();
+    // Set until the row is in every column: a row that fails a check leaves the columns before it holding a value
+    // the others lack, so the writer takes nothing more (discard still gives its buffers back).
+    this.unusable = true;
     const i = this.groupRows;
     const set = this.set;
     if (i === set.capacity) set.grow(this.rowGroupRows);
@@ -167,13 +175,15 @@ export class CanonicalParquetWriter {
     set.transaction.add(row.transaction_id, r);
     set.timestamp.add(row.timestamp_ms, r, i);
     set.offset.add(row.utc_offset_minutes, r, i);
-    set.name.addFollowing(row.item_name, r, i, set.sku.add(row.item_sku, r, i));
+    const sku = set.sku.add(row.item_sku, r, i);
+    set.name.addFollowing(row.item_name, r, i, sku);
     set.quantity.add(row.quantity, r, i);
-    set.unitPrice.add(row.unit_price_cents, r, i);
+    set.unitPrice.addFollowing(row.unit_price_cents, r, i, sku);
     set.lineTotal.add(row.line_total_cents, r, i);
     set.discount.add(row.discount_cents, r, i);
     set.payment.add(row.payment_method, r, i);
     set.customer.add(row.customer_id, r);
+    this.unusable = false;
     this.groupRows = i + 1;
     if (this.groupRows === this.rowGroupRows || ((i & 1023) === 1023 && set.bytes() > this.maxRowGroupBytes)) {
       this.flush();
@@ -182,8 +192,8 @@ export class CanonicalParquetWriter {
 
   /** The whole file: the last row group, then the footer. An empty file has the schema and no row group. */
   finish(): Uint8Array {
-    if (this.finished) throw new Error('the Parquet file is already finished');
-    this.finished = true;
+    if (this.unusable) throw this.unusableError();
+    this.unusable = true;
     if (this.groupRows > 0) this.flush();
     const { out, thrift } = this.set;
     thrift.reset();
@@ -193,9 +203,7 @@ export class CanonicalParquetWriter {
     out.append(MAGIC);
     const file = new Uint8Array(out.length);
     file.set(out.view());
-    // The next file reuses the columns' buffers (a store-day file is small: allocating them is a good part of its
-    // cost), unless they grew large.
-    if (spareSets.length < MAX_SPARE_SETS && this.set.retainedBytes() <= MAX_SPARE_BYTES) spareSets.push(this.set);
+    this.release();
     return file;
   }
 
@@ -204,12 +212,27 @@ export class CanonicalParquetWriter {
    * For a file that turns out not to be wanted (no rows accepted, a second pass needed).
    */
   discard(): void {
-    if (this.finished) return;
-    this.finished = true;
+    this.discarded = true;
+    this.unusable = true;
+    if (this.released) return;
     for (const column of this.set.columns) column.reset();
     this.groupRows = 0;
     this.set.out.length = 0;
+    this.release();
+  }
+
+  /**
+   * Hands the column buffers to the next writer (a store-day file is small: allocating them is a good part of its
+   * cost), unless they grew large.
+   */
+  private release(): void {
+    this.released = true;
     if (spareSets.length < MAX_SPARE_SETS && this.set.retainedBytes() <= MAX_SPARE_BYTES) spareSets.push(this.set);
+  }
+
+  private unusableError(): Error {
+    if (this.discarded) return new Error('the Parquet writer was discarded');
+    return new Error('the Parquet writer is finished, or failed on a row: it takes no more rows');
   }
 
   /** Encodes, compresses and appends the current row group, and starts the next. */
@@ -461,7 +484,7 @@ function compareText(a: string, aAscii: boolean, b: string, bAscii: boolean): nu
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** A text column in RLE_DICTIONARY encoding: each distinct value once, in order of appearance, and per row its index. */
+/** A text column in RLE_DICTIONARY encoding: each distinct value once, in order of appearance; per row its index. */
 class DictTextColumn implements EncodedColumn {
   private readonly index = new Map<string, number>();
   private readonly values: string[] = [];
@@ -501,16 +524,10 @@ class DictTextColumn implements EncodedColumn {
     let code = key < this.hints.length ? (this.hints[key] as number) : -1;
     if (code < 0 || this.values[code] !== value) {
       code = this.index.get(value) ?? this.insert(value, row);
-      if (key >= this.hints.length) this.growHints(key);
+      if (key >= this.hints.length) this.hints = grownHints(this.hints, key);
       this.hints[key] = code;
     }
     this.codes[i] = code;
-  }
-
-  private growHints(key: number): void {
-    const next = new Int32Array(Math.max(64, 2 * this.hints.length, key + 1)).fill(-1);
-    next.set(this.hints);
-    this.hints = next;
   }
 
   private insert(value: string, row: number): number {
@@ -588,6 +605,8 @@ class DictNumberColumn implements EncodedColumn {
   private readonly index = new Map<number, number>();
   private readonly values: number[] = [];
   private codes = new Int32Array(0);
+  /** For addFollowing: per key, the index of the value last seen with it (-1: none). */
+  private hints = new Int32Array(0);
   private last = Number.NaN;
   private lastCode = 0;
   private min = 0;
@@ -606,6 +625,17 @@ class DictNumberColumn implements EncodedColumn {
       this.lastCode = code;
     }
     this.codes[i] = this.lastCode;
+  }
+
+  /** As `add`, for a value that mostly follows another column's (a price follows its SKU); see DictTextColumn. */
+  addFollowing(value: number, row: number, i: number, key: number): void {
+    let code = key < this.hints.length ? (this.hints[key] as number) : -1;
+    if (code < 0 || this.values[code] !== value) {
+      code = this.index.get(value) ?? this.insert(value, row);
+      if (key >= this.hints.length) this.hints = grownHints(this.hints, key);
+      this.hints[key] = code;
+    }
+    this.codes[i] = code;
   }
 
   private insert(value: number, row: number): number {
@@ -657,6 +687,7 @@ class DictNumberColumn implements EncodedColumn {
     this.index.clear();
     this.values.length = 0;
     this.last = Number.NaN;
+    this.hints.fill(-1);
   }
 }
 
@@ -770,6 +801,13 @@ function indexPage(codes: Int32Array, rows: number, entries: number): Page {
   sink.length = 1;
   appendHybrid(sink, codes, rows, width);
   return { bytes: sink.view(), values: rows, dictionary: false, encoding: Encoding.RLE_DICTIONARY };
+}
+
+/** `hints` with room for `key`, the new entries -1. */
+function grownHints(hints: Int32Array, key: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(64, 2 * hints.length, key + 1)).fill(-1);
+  next.set(hints);
+  return next;
 }
 
 /** `array` with room for `length` values, its values kept. */

@@ -91,7 +91,7 @@ export function appendText(sink: ByteSink, value: string): boolean {
   return c === units;
 }
 
-/** Compares `a[aStart, aStart + aLength)` with `b[bStart, bStart + bLength)` as unsigned bytes (Parquet's order for text). */
+/** Compares `a[aStart, +aLength)` with `b[bStart, +bLength)` as unsigned bytes (Parquet's order for text). */
 export function compareBytes(
   a: Uint8Array,
   aStart: number,
@@ -262,9 +262,8 @@ export type ZstdPath = 'reused-context' | 'zstdCompressSync';
  * is made; where it is not as expected (another Node), every page goes through zstdCompressSync instead.
  */
 export class ZstdPageCompressor {
-  readonly path: ZstdPath;
-  private readonly handle: NativeZstdHandle | undefined;
-  private readonly state: Uint32Array | undefined;
+  private handle: NativeZstdHandle | undefined;
+  private state: Uint32Array | undefined;
   private readonly end: number;
   private out = Buffer.allocUnsafe(64 * 1024);
   private error: unknown;
@@ -292,11 +291,14 @@ export class ZstdPageCompressor {
       });
       this.handle = handle as NativeZstdHandle;
       this.state = state;
-      this.path = 'reused-context';
     } else {
       engine?.removeAllListeners();
-      this.path = 'zstdCompressSync';
     }
+  }
+
+  /** How pages reach ZSTD now. */
+  get path(): ZstdPath {
+    return this.handle ? 'reused-context' : 'zstdCompressSync';
   }
 
   /** `data` as one ZSTD frame, its size in the frame header. The result is the caller's (a copy). */
@@ -323,9 +325,11 @@ export class ZstdPageCompressor {
     for (;;) {
       handle.writeSync(this.end, data, inputOffset, inputLength, this.out, produced, this.out.length - produced);
       if (this.error !== undefined) {
+        // zlib destroys a stream whose native call failed: from now on this compressor makes a context per page.
         const error = this.error;
         this.error = undefined;
-        handle.reset();
+        this.handle = undefined;
+        this.state = undefined;
         throw error;
       }
       const outputLeft = state[0] as number;

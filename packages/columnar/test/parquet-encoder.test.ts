@@ -5,6 +5,7 @@ import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANONICAL_COLUMNS, CanonicalParquetWriter, parquetToRows, rowsToParquet } from '../src';
 import { appendHybrid, ByteSink, ZstdPageCompressor } from '../src/parquet-pages';
+import { field, readStruct } from '../src/thrift-compact';
 import { arrayBufferOf, edgeRows, storeDayRows } from './fixtures';
 import { referenceHybrid } from './hybrid-reference';
 import { DuckDbReader, readWithHyparquet } from './readers';
@@ -52,7 +53,7 @@ const DATA_SETS: [string, () => CanonicalRow[], number | undefined][] = [
   ['empty text and the Int16/Int32 bounds', emptyTextRows, undefined],
   ['instants at the ends of the safe integers', farInstantRows, undefined],
   ['a row group of one row after full ones', () => storeDayRows(201, '0042'), 100],
-  ['more than 2^16 distinct values in a dictionary', () => manyDistinctRows(70_000), undefined],
+  ['more than 2^16 distinct values in a dictionary', () => manyDistinctRows(2 ** 16 + 500), undefined],
 ];
 
 describe('the canonical Parquet encoder, read by three independent readers', () => {
@@ -63,7 +64,8 @@ describe('the canonical Parquet encoder, read by three independent readers', () 
   afterAll(() => duckdb.close());
 
   for (const [name, make, rowGroupRows] of DATA_SETS) {
-    it(`${name}: hyparquet, parquet-wasm and DuckDB get every row back`, async () => {
+    // Three readers over 66,036 rows take some seconds, more on a loaded machine.
+    it(`${name}: hyparquet, parquet-wasm and DuckDB get every row back`, { timeout: 180_000 }, async () => {
       const rows = make();
       const file = rowsToParquet(rows, { rowGroupRows });
       expect(await readWithHyparquet(file)).toStrictEqual(rows);
@@ -104,6 +106,22 @@ describe('the canonical Parquet encoder, read by three independent readers', () 
         expect([min, max]).toStrictEqual([String(low), String(high)]);
       }
     }
+  });
+});
+
+describe('dictionary indices', () => {
+  it('take 17 bits for more than 2^16 distinct values (the bit width in the data page)', () => {
+    const rows = manyDistinctRows(2 ** 16 + 500);
+    const file = rowsToParquet(rows);
+    const chunk = parquetMetadata(arrayBufferOf(file)).row_groups[0]?.columns[5]?.meta_data;
+    expect(chunk?.path_in_schema).toStrictEqual(['item_sku']);
+    const { struct: header, end } = readStruct(file, Number(chunk?.data_page_offset));
+    const compressedSize = field(header, 3)?.value as number;
+    const decompress = (zlib as unknown as { zstdDecompressSync: (d: Uint8Array) => Buffer }).zstdDecompressSync;
+    const page = decompress(file.subarray(end, end + compressedSize));
+    expect(page[0]).toBe(17);
+    // 66,036 values of 17 bits, bit-packed (no runs: every SKU is new).
+    expect(page.length).toBeGreaterThanOrEqual(1 + Math.ceil((rows.length * 17) / 8));
   });
 });
 
@@ -188,7 +206,8 @@ describe('CanonicalParquetWriter', () => {
       100, 100, 50,
     ]);
     expect(parquetToRows(file)).toStrictEqual(rows);
-    expect(() => writer.finish()).toThrow(/already finished/);
+    expect(() => writer.finish()).toThrow(/is finished/);
+    expect(() => writer.add(rows[0] as CanonicalRow)).toThrow(/is finished/);
   });
 
   it('cuts a row group early, at a multiple of 1,024 rows, when its values pass maxRowGroupBytes', () => {
@@ -212,7 +231,17 @@ describe('CanonicalParquetWriter', () => {
     failed.add(base);
     // The row fails at its quantity, after its first seven columns took their values.
     expect(() => failed.add({ ...base, item_sku: 'NEW', quantity: 0.5 })).toThrow(/row 1: quantity 0.5/);
+    // Its first columns hold a value the others lack: it takes nothing more.
+    expect(() => failed.add(base)).toThrow(/failed on a row/);
+    expect(() => failed.finish()).toThrow(/failed on a row/);
     failed.discard();
+    failed.discard();
+    const finished = new CanonicalParquetWriter();
+    finished.add(base);
+    finished.finish();
+    // Discarding a finished writer gives nothing back twice (the pool must not hold its buffers twice).
+    finished.discard();
+    expect(() => finished.add(base)).toThrow(/discarded/);
     expect(rowsToParquet(storeDayRows(900))).toStrictEqual(first);
     expect(rowsToParquet(storeDayRows(900))).toStrictEqual(first);
   });

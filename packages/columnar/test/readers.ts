@@ -56,7 +56,8 @@ export class DuckDbReader {
   ): Promise<{ group: number; column: string; min: string; max: string; nulls: number }[]> {
     const path = this.write(file);
     const reader = await this.connection.runAndReadAll(
-      `SELECT row_group_id, path_in_schema, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata('${path}') ORDER BY row_group_id, column_id`,
+      'SELECT row_group_id, path_in_schema, stats_min_value, stats_max_value, stats_null_count ' +
+        `FROM parquet_metadata('${path}') ORDER BY row_group_id, column_id`,
     );
     return reader.getRowObjectsJS().map((o) => ({
       group: Number(o.row_group_id),
