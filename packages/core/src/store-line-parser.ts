@@ -241,20 +241,18 @@ export class StoreLineParser {
           if (!this.readQuantity(bytes, p, n)) return -1;
           quantity = this.value;
           break;
-        default: {
-          if (!this.readCents(bytes, p, n)) return -1;
-          const cents = this.value;
-          if (field === UNIT) {
-            if (cents > MAX_UNIT_CENTS) return -1;
-            unit = cents;
-          } else if (field === TOTAL) {
-            if (cents > MAX_TOTAL_CENTS) return -1;
-            total = cents;
-          } else {
-            if (cents > MAX_TOTAL_CENTS) return -1;
-            discount = cents;
-          }
-        }
+        case UNIT:
+          if (!this.readCents(bytes, p, n) || this.value > MAX_UNIT_CENTS) return -1;
+          unit = this.value;
+          break;
+        case TOTAL:
+          if (!this.readCents(bytes, p, n) || this.value > MAX_TOTAL_CENTS) return -1;
+          total = this.value;
+          break;
+        case DISCOUNT:
+          if (!this.readCents(bytes, p, n) || this.value > MAX_TOTAL_CENTS) return -1;
+          discount = this.value;
+          break;
       }
       p = this.pos;
       while (p < n && SPACE[bytes[p] as number] === 1) p++;
@@ -409,7 +407,9 @@ export class StoreLineParser {
     if (c <= ZERO || c > NINE) return false;
     let value = 0;
     let digits = 0;
-    while (p < n && (c = bytes[p] as number) >= ZERO && c <= NINE) {
+    while (p < n) {
+      c = bytes[p] as number;
+      if (c < ZERO || c > NINE) break;
       if (++digits > 6) return false;
       value = value * 10 + (c - ZERO);
       p++;
@@ -431,7 +431,9 @@ export class StoreLineParser {
       p++;
     } else if (c > ZERO && c <= NINE) {
       let digits = 0;
-      while (p < n && (c = bytes[p] as number) >= ZERO && c <= NINE) {
+      while (p < n) {
+        c = bytes[p] as number;
+        if (c < ZERO || c > NINE) break;
         if (++digits > 9) return false;
         whole = whole * 10 + (c - ZERO);
         p++;
