@@ -287,6 +287,8 @@ export interface StoreFileEnd {
    * than holding every row until the end of a file).
    */
   mixed: ReadonlySet<string>;
+  /** Lines the fast path (StoreLineParser) read; the others went through JSON.parse and checkLineItem. */
+  fastLines: number;
 }
 
 /** How a StoreFileReader reads. */
@@ -319,6 +321,7 @@ export class StoreFileReader {
   private lastMethod: string | undefined;
   /** Elements of the current push already handed to the sink. */
   private handed = 0;
+  private fastLines = 0;
 
   constructor(
     private readonly storeDay: StoreDay,
@@ -376,6 +379,7 @@ export class StoreFileReader {
     if (this.excluded.size > 0 && this.excluded.has(row.transaction_id)) return -1;
     // The lines before it first, so the sink sees every line in file order.
     if (this.handed < pending.length) this.handOn(bytes, pending);
+    this.fastLines++;
     this.accept(row);
     return end;
   }
@@ -386,7 +390,7 @@ export class StoreFileReader {
     } catch (error) {
       throw asRejected(error);
     }
-    return { lines: this.scanner.lines, mixed: this.mixed };
+    return { lines: this.scanner.lines, mixed: this.mixed, fastLines: this.fastLines };
   }
 
   private parseRun(bytes: Uint8Array, elements: readonly ScannedElement[], from: number, to: number): void {
