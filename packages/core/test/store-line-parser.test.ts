@@ -239,16 +239,6 @@ const timestamp = fc.oneof(
   },
   { weight: 1, arbitrary: anyText },
 );
-/** A number as JSON text, in the forms files hold: plain decimals mostly, some odd ones. */
-const moneyText = (cents: number) =>
-  fc.constantFrom(
-    String(cents / 100),
-    (cents / 100).toFixed(2),
-    (cents / 100).toFixed(3),
-    `${cents}e-2`,
-    String(-cents / 100),
-    `0${cents / 100}`,
-  );
 const lineItem = fc
   .record({
     tx: fc.integer({ min: 1, max: 6 }),
