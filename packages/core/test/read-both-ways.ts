@@ -16,13 +16,24 @@ export interface ReadOutcome {
   error?: string;
   rows: CanonicalRow[];
   firstOfTransaction: boolean[];
+  /** The first KEEP rejected lines; the others are in `rejectedDigest`. */
   rejected: RejectedLine[];
+  /** A hash of the JSON of every rejected line past the first KEEP (so a million rejected lines stay comparable). */
+  rejectedDigest: number;
   lines: number;
   figures?: StoreDayFigures;
   reasons?: ReturnType<RejectionLog['reasons']>;
   passes: number;
   /** Lines read by the fast path, in the last pass. */
   fastLines: number;
+}
+
+const KEEP = 2_000;
+
+function fnv(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** Reads `bytes` (pushed in pieces at `cuts`, byte offsets) with or without the fast path. */
@@ -36,6 +47,7 @@ export function readStoreFile(
     const rows: CanonicalRow[] = [];
     const firstOfTransaction: boolean[] = [];
     const rejected: RejectedLine[] = [];
+    let rejectedDigest = 0x811c9dc5;
     const log = new RejectionLog(5);
     const figures = new StoreDayAccumulator();
     const reader = new StoreFileReader(
@@ -47,7 +59,8 @@ export function readStoreFile(
           figures.add(row, first);
         },
         reject(line) {
-          rejected.push(line);
+          if (rejected.length < KEEP) rejected.push(line);
+          else rejectedDigest = fnv(rejectedDigest, JSON.stringify(line));
           log.add(line);
         },
       },
@@ -68,6 +81,7 @@ export function readStoreFile(
         rows,
         firstOfTransaction,
         rejected,
+        rejectedDigest,
         lines: end.lines,
         figures: figures.figures(storeDay.storeId, storeDay.date),
         reasons: log.reasons(),
