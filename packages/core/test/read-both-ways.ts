@@ -94,6 +94,7 @@ export function readStoreFile(
         rows: [],
         firstOfTransaction: [],
         rejected: [],
+        rejectedDigest: 0,
         lines: 0,
         passes,
         fastLines: 0,
