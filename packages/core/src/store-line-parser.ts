@@ -36,6 +36,10 @@ const DOT = 0x2e;
 const SPACE = new Uint8Array(256);
 for (const c of [0x20, 0x0a, 0x0d, 0x09]) SPACE[c] = 1;
 
+/** 1 for the bytes a string holds as they are: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) if (c !== QUOTE && c !== BACKSLASH) PLAIN[c] = 1;
+
 // Field indices, in STORE_LINE_FIELDS order.
 const TX = 0;
 const TS = 1;
@@ -90,8 +94,11 @@ class TextCache {
     this.mask = slots - 1;
   }
 
-  /** The text of bytes[start, end) (hash `hash`), or undefined when they are not UTF-8. */
-  text(bytes: Uint8Array, start: number, end: number, hash: number): string | undefined {
+  /**
+   * The text of bytes[start, end) (hash `hash`), or undefined when they are not UTF-8. `latin1`: the same bytes as a
+   * Buffer when they are all ASCII (a Buffer's latin1 slice makes the string some twice as fast as TextDecoder).
+   */
+  text(bytes: Uint8Array, start: number, end: number, hash: number, latin1: Buffer | undefined): string | undefined {
     const length = end - start;
     const slot = hash & this.mask;
     const at = slot * this.slotBytes;
@@ -102,10 +109,14 @@ class TextCache {
       if (k === length) return this.values[slot];
     }
     let value: string;
-    try {
-      value = utf8.decode(bytes.subarray(start, end));
-    } catch {
-      return undefined;
+    if (latin1) {
+      value = latin1.toString('latin1', start, end);
+    } else {
+      try {
+        value = utf8.decode(bytes.subarray(start, end));
+      } catch {
+        return undefined;
+      }
     }
     if (length <= this.slotBytes) {
       for (let k = 0; k < length; k++) arena[at + k] = bytes[start + k] as number;
@@ -152,6 +163,8 @@ export class StoreLineParser {
   private lastTsLength = -1;
   private lastTsMs = 0;
   private lastTsOffset = 0;
+  private bytes: Uint8Array | undefined;
+  private buffer: Buffer | undefined;
   // Out-values of the value readers (no object per value).
   private pos = 0;
   private text = '';
@@ -291,19 +304,23 @@ export class StoreLineParser {
   private readText(bytes: Uint8Array, p: number, n: number, field: number): boolean {
     if (bytes[p] !== QUOTE) return false;
     const start = ++p;
-    let hash = 0;
-    let high = 0;
+    let ascii = true;
     for (;;) {
+      while (p < n && PLAIN[bytes[p] as number] === 1) p++;
       if (p >= n) return false;
       const c = bytes[p] as number;
       if (c === QUOTE) break;
-      if (c < 0x20 || c === BACKSLASH) return false;
-      high |= c;
-      hash = (Math.imul(hash, 31) + c) | 0;
+      if (c < 0x80) return false; // an escape or a control character
+      ascii = false;
       p++;
     }
     const length = p - start;
     if (length === 0) return false;
+    // The cache slot: from the length and a few bytes (the last ones tell ids and SKUs apart), not a pass over all.
+    const hash =
+      Math.imul(length, 0x9e3779b1) ^
+      ((bytes[p - 1] as number) | ((bytes[p - 2] as number) << 8) | ((bytes[p - 3] as number) << 16)) ^
+      ((bytes[start + (length >> 1)] as number) << 5);
     const max =
       field === TX
         ? MAX_TEXT_LENGTH.transaction_id
@@ -313,13 +330,28 @@ export class StoreLineParser {
             ? MAX_TEXT_LENGTH.item_name
             : MAX_TEXT_LENGTH.customer_id;
     // ASCII: one byte, one UTF-16 unit. Otherwise the decoded text's length counts.
-    if ((high & 0x80) === 0 && length > max) return false;
-    const text = (this.caches[field] as TextCache).text(bytes, start, p, hash ^ (hash >>> 10));
+    if (ascii && length > max) return false;
+    const text = (this.caches[field] as TextCache).text(
+      bytes,
+      start,
+      p,
+      hash ^ (hash >>> 12),
+      ascii ? this.bufferOf(bytes) : undefined,
+    );
     if (text === undefined || text.length > max) return false;
     // A string decoded from valid UTF-8 holds no lone surrogate: it is well-formed Unicode.
     this.text = text;
     this.pos = p + 1;
     return true;
+  }
+
+  /** `bytes` as a Buffer (the same memory), for its latin1 slices. */
+  private bufferOf(bytes: Uint8Array): Buffer {
+    if (bytes !== this.bytes) {
+      this.bytes = bytes;
+      this.buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.buffer as Buffer;
   }
 
   /** A payment method: one of the five, byte for byte. */
