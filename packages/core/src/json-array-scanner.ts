@@ -43,8 +43,8 @@ export interface ScannerLimits {
 }
 
 /**
- * A reader of whole objects the scanner offers each element that starts with `{` inside the current buffer (the fast
- * path of StoreFileReader). It answers where the element ends when it took the element (which then counts as a line
+ * A reader of whole objects the scanner offers each element that starts with `{` (the fast path of StoreFileReader):
+ * at its start, and once more, from the start of the buffer, when it was cut by the end of a chunk. It answers where the element ends when it took the element (which then counts as a line
  * but is not returned by `push`), or -1 to have the scanner scan it as usual. `pending`: the elements of this push
  * returned so far, in order (so the reader can hand them on before the one it takes). It must take only an element
  * the scanner would have returned whole and unfaulted, ending at the position it answers.
@@ -123,6 +123,8 @@ export class JsonArrayScanner {
   private keyEnd = -1;
   private key: string | undefined;
   private readEnd = 0;
+  /** The element being scanned was offered to the object reader after it was carried. */
+  private offered = false;
 
   constructor(
     private readonly limits: ScannerLimits,
@@ -141,6 +143,16 @@ export class JsonArrayScanner {
     this.lastBytes = bytes;
     const out: ScannedElement[] = [];
     let i = this.state === State.InElement ? this.resumeAt(bytes, chunk) : 0;
+    // An object cut by the end of the last chunk now starts this buffer: offered whole to the object reader first,
+    // once (an element spread over more chunks is scanned, so tiny chunks cannot make the reader read it again).
+    if (bytes !== chunk && this.objectReader && this.kind === Kind.Object && !this.skipping && !this.offered) {
+      this.offered = true;
+      const end = this.objectReader(bytes, 0, out);
+      if (end >= 0) {
+        this.state = State.AfterElement; // its line was counted when it started
+        i = end;
+      }
+    }
     const n = bytes.length;
     while (i < n) {
       if (this.state === State.InElement) {
@@ -243,6 +255,7 @@ export class JsonArrayScanner {
     const c = bytes[i] as number;
     this.line++;
     this.state = State.InElement;
+    this.offered = false;
     this.elementStart = i;
     this.elementBytes = 0;
     this.skipping = false;
