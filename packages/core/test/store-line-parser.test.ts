@@ -193,6 +193,22 @@ describe('StoreLineParser against the general path (differential)', () => {
     }
   });
 
+  it('tells apart values of consecutive lines that are prefixes of one another', () => {
+    const ids = ['T1', 'T12', 'T1', 'T', 'T12', 'T123456789', 'T12345678', 'T12345678'];
+    const lines = ids.map((id, i) => ({
+      ...good,
+      transaction_id: id,
+      customer_id: id.replace('T', 'C'),
+      item_sku: `SKU-${ids[ids.length - 1 - i]}`,
+      transaction_timestamp: `2025-10-29T09:00:1${i % 3}${i % 2 ? 'Z' : '+01:00'}`,
+    }));
+    const fast = same(JSON.stringify(lines, null, 2));
+    expect(fast.fastLines).toBe(ids.length);
+    expect(fast.rows.map((r) => [r.transaction_id, r.customer_id])).toEqual(
+      ids.map((id) => [id, id.replace('T', 'C')]),
+    );
+  });
+
   it('agrees on the second pass of a transaction mixing payment methods', () => {
     const lines = [good, { ...good, payment_method: 'debit' }, { ...good, transaction_id: 'T2' }, good];
     const fast = same(JSON.stringify(lines, null, 2));
