@@ -190,6 +190,8 @@ export class StoreLineParser {
   private lastTsMs = 0;
   private lastTsOffset = 0;
   private bytes: Uint8Array | undefined;
+  private viewBytes: Uint8Array | undefined;
+  private view: DataView | undefined;
   private buffer: Buffer | undefined;
   // Out-values of the value readers (no object per value).
   private pos = 0;
@@ -216,6 +218,7 @@ export class StoreLineParser {
   parse(bytes: Uint8Array, start: number): number {
     // The whole line, its closing brace included, must fit the line bound the scanner enforces.
     const n = Math.min(bytes.length, start + this.maxLineBytes);
+    const view = this.viewOf(bytes);
     let p = start + 1;
     let seen = 0;
     let previous = STORE_LINE_FIELDS.length;
@@ -236,10 +239,10 @@ export class StoreLineParser {
       p++;
       // The key: the one that followed the previous key last time, else any of the ten.
       let field = this.nextField[previous] as number;
-      let end = matchKey(bytes, p, n, field);
+      let end = matchKey(bytes, view, p, n, field);
       if (end < 0) {
         for (field = 0; field < KEYS.length; field++) {
-          end = matchKey(bytes, p, n, field);
+          end = matchKey(bytes, view, p, n, field);
           if (end >= 0) break;
         }
         if (end < 0) return -1;
@@ -373,6 +376,15 @@ export class StoreLineParser {
     this.text = text;
     this.pos = p + 1;
     return true;
+  }
+
+  /** A DataView over `bytes`, for the keys' word compares. */
+  private viewOf(bytes: Uint8Array): DataView {
+    if (bytes !== this.viewBytes) {
+      this.viewBytes = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.view as DataView;
   }
 
   /** `bytes` as a Buffer (the same memory), for its latin1 slices. */
@@ -529,12 +541,20 @@ export class StoreLineParser {
   }
 }
 
-/** Where key `field` (its name and closing quote) ends when it starts at bytes[p], else -1. */
-function matchKey(bytes: Uint8Array, p: number, n: number, field: number): number {
+/** Each key's bytes (name and closing quote) as little-endian 32-bit words, its last 0–3 bytes apart. */
+const KEY_WORDS = KEYS.map((key) => {
+  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+  return Int32Array.from({ length: key.length >> 2 }, (_, w) => view.getInt32(w * 4, true));
+});
+
+/** Where key `field` (its name and closing quote) ends when it starts at bytes[p] (`view` over bytes), else -1. */
+function matchKey(bytes: Uint8Array, view: DataView, p: number, n: number, field: number): number {
   const key = KEYS[field] as Uint8Array;
   const length = key.length;
   if (p + length > n) return -1;
-  for (let k = 0; k < length; k++) if (bytes[p + k] !== key[k]) return -1;
+  const words = KEY_WORDS[field] as Int32Array;
+  for (let w = 0; w < words.length; w++) if (view.getInt32(p + w * 4, true) !== words[w]) return -1;
+  for (let k = words.length * 4; k < length; k++) if (bytes[p + k] !== key[k]) return -1;
   return p + length;
 }
 
