@@ -42,6 +42,15 @@ export interface ScannerLimits {
   maxElementBytes: number;
 }
 
+/**
+ * A reader of whole objects the scanner offers each element that starts with `{` (the fast path of StoreFileReader):
+ * at its start, and once more, from the start of the buffer, when it was cut by the end of a chunk. It answers where the element ends when it took the element (which then counts as a line
+ * but is not returned by `push`), or -1 to have the scanner scan it as usual. `pending`: the elements of this push
+ * returned so far, in order (so the reader can hand them on before the one it takes). It must take only an element
+ * the scanner would have returned whole and unfaulted, ending at the position it answers.
+ */
+export type ObjectReader = (bytes: Uint8Array, start: number, pending: readonly ScannedElement[]) => number;
+
 /** Beyond this depth the file is rejected whole: the bracket stack would itself be a memory attack. */
 const MAX_SCAN_DEPTH = 1 << 20;
 const EXCERPT_BYTES = 200;
@@ -113,8 +122,14 @@ export class JsonArrayScanner {
   private keyStart = -1;
   private keyEnd = -1;
   private key: string | undefined;
+  private readEnd = 0;
+  /** The element being scanned was offered to the object reader after it was carried. */
+  private offered = false;
 
-  constructor(private readonly limits: ScannerLimits) {}
+  constructor(
+    private readonly limits: ScannerLimits,
+    private readonly objectReader?: ObjectReader,
+  ) {}
 
   push(chunk: Uint8Array): ScannedElement[] {
     let bytes = chunk;
@@ -128,6 +143,16 @@ export class JsonArrayScanner {
     this.lastBytes = bytes;
     const out: ScannedElement[] = [];
     let i = this.state === State.InElement ? this.resumeAt(bytes, chunk) : 0;
+    // An object cut by the end of the last chunk now starts this buffer: offered whole to the object reader first,
+    // once (an element spread over more chunks is scanned, so tiny chunks cannot make the reader read it again).
+    if (bytes !== chunk && this.objectReader && this.kind === Kind.Object && !this.skipping && !this.offered) {
+      this.offered = true;
+      const end = this.objectReader(bytes, 0, out);
+      if (end >= 0) {
+        this.state = State.AfterElement; // its line was counted when it started
+        i = end;
+      }
+    }
     const n = bytes.length;
     while (i < n) {
       if (this.state === State.InElement) {
@@ -154,6 +179,10 @@ export class JsonArrayScanner {
           i++;
           continue;
         case State.FirstElementOrClose:
+          if (c === OPEN_BRACE && this.objectReader && this.readObject(bytes, i, out)) {
+            i = this.readEnd;
+            continue;
+          }
           if (c === CLOSE_BRACKET) {
             throw new ArrayScanError('the file holds no line items (an empty array)');
           }
@@ -165,6 +194,10 @@ export class JsonArrayScanner {
           this.startElement(bytes, i);
           continue;
         case State.Element:
+          if (c === OPEN_BRACE && this.objectReader && this.readObject(bytes, i, out)) {
+            i = this.readEnd;
+            continue;
+          }
           if (c === CLOSE_BRACKET || c === COMMA) {
             throw new ArrayScanError(
               `the file is not valid JSON: a line item is missing after line ${this.line}${this.at(i)}`,
@@ -204,6 +237,16 @@ export class JsonArrayScanner {
     return this.line;
   }
 
+  /** Offers the element at bytes[i] to the object reader; true when it took it (it ends at `readEnd`). */
+  private readObject(bytes: Uint8Array, i: number, out: ScannedElement[]): boolean {
+    const end = (this.objectReader as ObjectReader)(bytes, i, out);
+    if (end < 0) return false;
+    this.line++;
+    this.state = State.AfterElement;
+    this.readEnd = end;
+    return true;
+  }
+
   private at(i: number): string {
     return ` (at byte ${this.offset + i})`;
   }
@@ -212,6 +255,7 @@ export class JsonArrayScanner {
     const c = bytes[i] as number;
     this.line++;
     this.state = State.InElement;
+    this.offered = false;
     this.elementStart = i;
     this.elementBytes = 0;
     this.skipping = false;

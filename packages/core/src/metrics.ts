@@ -1,7 +1,7 @@
 import type { CanonicalRow } from './canonical-row.schema';
 import { divideCents, fromCents } from './money';
 import { compareText } from './order';
-import { PAYMENT_METHODS } from './store-file.schema';
+import { PAYMENT_METHODS, type PaymentMethod } from './store-file.schema';
 import type { PaymentMix, ProductFigures, StoreDayFigures } from './store-summary.schema';
 
 /** How many products a store summary keeps. */
@@ -25,8 +25,9 @@ export class StoreDayAccumulator {
   private items = 0;
   private lines = 0;
   private transactions = 0;
-  private readonly paymentNet = new Map<string, number>(PAYMENT_METHODS.map((m) => [m, 0]));
-  private readonly paymentTx = new Map<string, number>(PAYMENT_METHODS.map((m) => [m, 0]));
+  // Plain objects of the five methods: a property per method costs less per row than a Map lookup and update.
+  private readonly paymentNet = zeroByMethod();
+  private readonly paymentTx = zeroByMethod();
   private readonly hourlyCents = new Array<number>(24).fill(0);
   private readonly products = new Map<string, ProductAcc>();
   private lastSku: string | undefined;
@@ -42,10 +43,10 @@ export class StoreDayAccumulator {
     this.discountCents += row.discount_cents;
     this.items += row.quantity;
     this.lines++;
-    this.paymentNet.set(row.payment_method, (this.paymentNet.get(row.payment_method) ?? 0) + net);
+    this.paymentNet[row.payment_method] += net;
     if (firstOfTransaction) {
       this.transactions++;
-      this.paymentTx.set(row.payment_method, (this.paymentTx.get(row.payment_method) ?? 0) + 1);
+      this.paymentTx[row.payment_method]++;
     }
     const hour = localHour(row);
     this.hourlyCents[hour] = (this.hourlyCents[hour] ?? 0) + net;
@@ -68,7 +69,7 @@ export class StoreDayAccumulator {
     const netCents = this.grossCents - this.discountCents;
     const paymentMix = {} as PaymentMix;
     for (const m of PAYMENT_METHODS) {
-      paymentMix[m] = { net_sales: fromCents(this.paymentNet.get(m) ?? 0), transactions: this.paymentTx.get(m) ?? 0 };
+      paymentMix[m] = { net_sales: fromCents(this.paymentNet[m]), transactions: this.paymentTx[m] };
     }
     const tx = this.transactions;
     return {
@@ -87,6 +88,10 @@ export class StoreDayAccumulator {
       hourly: this.hourlyCents.map(fromCents),
     };
   }
+}
+
+function zeroByMethod(): Record<PaymentMethod, number> {
+  return { cash: 0, credit: 0, debit: 0, gift_card: 0, mobile: 0 };
 }
 
 /**

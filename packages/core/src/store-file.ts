@@ -6,6 +6,7 @@ import { ArrayScanError, JsonArrayScanner, type ScannedElement } from './json-ar
 import type { StoreDay } from './keys';
 import { toCents } from './money';
 import { MAX_TEXT_LENGTH, STORE_LINE_FIELDS, StoreLineItem } from './store-file.schema';
+import { StoreLineParser } from './store-line-parser';
 
 /**
  * The rule a reason breaks: what the rejection report counts lines by. Schema rules carry TypeBox's keyword
@@ -286,6 +287,18 @@ export interface StoreFileEnd {
    * than holding every row until the end of a file).
    */
   mixed: ReadonlySet<string>;
+  /** Lines the fast path (StoreLineParser) read; the others went through JSON.parse and checkLineItem. */
+  fastLines: number;
+}
+
+/** How a StoreFileReader reads. */
+export interface StoreFileReaderOptions {
+  /**
+   * Read lines in the shape stores export with StoreLineParser (default true); false sends every line through the
+   * general path (scanner, JSON.parse, checkLineItem). Both give the same rows, rejections and reasons
+   * (`test/store-line-parser.test.ts`); the option exists for that test and the benchmark.
+   */
+  fastPath?: boolean;
 }
 
 /** The most bytes of elements given to one JSON.parse: large enough to amortise the call, small enough to stay lean. */
@@ -300,31 +313,45 @@ const PARSE_RUN_BYTES = 1 << 20;
  * first found in this pass is reported by `end()` (see StoreFileEnd.mixed).
  */
 export class StoreFileReader {
-  private readonly scanner = new JsonArrayScanner({
-    maxDepth: STORE_FILE_LIMITS.maxDepth,
-    maxElementBytes: STORE_FILE_LIMITS.maxLineBytes,
-  });
+  private readonly scanner: JsonArrayScanner;
+  private readonly parser: StoreLineParser | undefined;
   private readonly methods = new Map<string, string>();
   private readonly mixed = new Set<string>();
   private lastTransaction: string | undefined;
   private lastMethod: string | undefined;
+  /** Elements of the current push already handed to the sink. */
+  private handed = 0;
+  private fastLines = 0;
 
   constructor(
     private readonly storeDay: StoreDay,
     private readonly sink: StoreFileSink,
     private readonly excluded: ReadonlySet<string> = new Set(),
-  ) {}
+    options: StoreFileReaderOptions = {},
+  ) {
+    this.parser =
+      (options.fastPath ?? true) ? new StoreLineParser(storeDay, STORE_FILE_LIMITS.maxLineBytes) : undefined;
+    this.scanner = new JsonArrayScanner(
+      { maxDepth: STORE_FILE_LIMITS.maxDepth, maxElementBytes: STORE_FILE_LIMITS.maxLineBytes },
+      this.parser ? (bytes, start, pending) => this.fastLine(bytes, start, pending) : undefined,
+    );
+  }
 
   push(chunk: Uint8Array): void {
+    this.handed = 0;
     let elements: ScannedElement[];
     try {
       elements = this.scanner.push(chunk);
     } catch (error) {
       throw asRejected(error);
     }
-    const bytes = this.scanner.lastBytes;
-    let from = 0;
-    for (let k = 0; k < elements.length; k++) {
+    this.handOn(this.scanner.lastBytes, elements);
+  }
+
+  /** Parses, checks and hands to the sink the elements of this push not yet handed, in order. */
+  private handOn(bytes: Uint8Array, elements: readonly ScannedElement[]): void {
+    let from = this.handed;
+    for (let k = from; k < elements.length; k++) {
       const element = elements[k] as ScannedElement;
       if (element.fault) {
         this.parseRun(bytes, elements, from, k);
@@ -336,6 +363,25 @@ export class StoreFileReader {
       }
     }
     this.parseRun(bytes, elements, from, elements.length);
+    this.handed = elements.length;
+  }
+
+  /**
+   * The fast path (StoreLineParser): a line in the shape stores export becomes its row here, without JSON.parse or
+   * checkLineItem; any other line (-1) is scanned and goes the general way, which alone writes reasons. A line of an
+   * excluded transaction also goes the general way, so that its rejection carries the record as parsed.
+   */
+  private fastLine(bytes: Uint8Array, start: number, pending: readonly ScannedElement[]): number {
+    const parser = this.parser as StoreLineParser;
+    const end = parser.parse(bytes, start);
+    if (end < 0) return -1;
+    const row = parser.row as CanonicalRow;
+    if (this.excluded.size > 0 && this.excluded.has(row.transaction_id)) return -1;
+    // The lines before it first, so the sink sees every line in file order.
+    if (this.handed < pending.length) this.handOn(bytes, pending);
+    this.fastLines++;
+    this.accept(row);
+    return end;
   }
 
   end(): StoreFileEnd {
@@ -344,10 +390,10 @@ export class StoreFileReader {
     } catch (error) {
       throw asRejected(error);
     }
-    return { lines: this.scanner.lines, mixed: this.mixed };
+    return { lines: this.scanner.lines, mixed: this.mixed, fastLines: this.fastLines };
   }
 
-  private parseRun(bytes: Uint8Array, elements: ScannedElement[], from: number, to: number): void {
+  private parseRun(bytes: Uint8Array, elements: readonly ScannedElement[], from: number, to: number): void {
     if (from >= to) return;
     const first = elements[from] as ScannedElement;
     const last = elements[to - 1] as ScannedElement;
@@ -437,6 +483,12 @@ export class StoreFileReader {
       });
       return;
     }
+    this.accept(result);
+  }
+
+  /** An accepted row: the one-payment-method bookkeeping, then the sink. */
+  private accept(result: CanonicalRow): void {
+    const tx = result.transaction_id;
     // Most lines repeat the transaction of the line before: comparing with it spares most map lookups.
     let first = false;
     if (tx === this.lastTransaction) {
@@ -469,7 +521,11 @@ function asRejected(error: unknown): unknown {
  * up either as a canonical row or as a rejected line with its reasons; nothing is dropped. Throws RejectedFileError
  * when the file as a whole cannot be taken.
  */
-export function validateStoreFile(body: Uint8Array | string, storeDay: StoreDay): ValidatedFile {
+export function validateStoreFile(
+  body: Uint8Array | string,
+  storeDay: StoreDay,
+  options: StoreFileReaderOptions = {},
+): ValidatedFile {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
   const pass = (excluded?: ReadonlySet<string>) => {
     const rows: CanonicalRow[] = [];
@@ -478,6 +534,7 @@ export function validateStoreFile(body: Uint8Array | string, storeDay: StoreDay)
       storeDay,
       { row: (r) => rows.push(r), reject: (l) => rejected.push(l) },
       excluded,
+      options,
     );
     reader.push(bytes);
     return { rows, rejected, end: reader.end() };
