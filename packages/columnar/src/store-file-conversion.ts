@@ -6,6 +6,8 @@ import {
   StoreDayAccumulator,
   type StoreDayFigures,
   StoreFileReader,
+  UploadQualityAccumulator,
+  type UploadQuality,
 } from '@tillflow/core';
 import type { Table } from 'apache-arrow';
 import { tableToIPC } from 'apache-arrow';
@@ -34,6 +36,8 @@ export interface ConvertedStoreFile {
   lines: number;
   accepted: number;
   log: RejectionLog;
+  /** Duplicate transaction ids and store-prefix mismatches among the accepted rows (UploadQualityAccumulator). */
+  findings: Pick<UploadQuality, 'duplicate_transactions' | 'prefix_mismatches'>;
   /** Passes over the source: 2 when a transaction mixing payment methods was found (see StoreFileEnd.mixed). */
   passes: number;
 }
@@ -83,6 +87,7 @@ async function convertPass(
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const log = new RejectionLog(options.reportLines);
   const figures = new StoreDayAccumulator();
+  const quality = new UploadQualityAccumulator(storeDay.storeId);
   const writer = new ParquetRowGroupWriter(options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS);
   let batch: CanonicalRow[] = [];
   const full: CanonicalRow[][] = [];
@@ -92,6 +97,7 @@ async function convertPass(
     {
       row(row, firstOfTransaction) {
         figures.add(row, firstOfTransaction);
+        quality.add(row);
         batch.push(row);
         accepted++;
         if (batch.length === batchRows) {
@@ -131,6 +137,7 @@ async function convertPass(
         lines: end.lines,
         accepted,
         log,
+        findings: quality.findings(),
         passes: 1,
       },
     };

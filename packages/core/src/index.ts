@@ -50,6 +50,9 @@ export {
   type ProductChange,
   ProductTrend,
   productTrends,
+  QualityQuery,
+  QualityResponse,
+  LateStore,
   RejectedRecord,
   RejectionsQuery,
   RejectionsResponse,
@@ -87,6 +90,28 @@ export * from './order';
 export * from './product-metrics';
 export * from './product-metrics.schema';
 export * from './publication';
+export {
+  CrossStoreAccumulator,
+  type DayQualityInput,
+  dayQuality,
+  hasStorePrefix,
+  NO_FINDINGS,
+  type QualityRow,
+  TRANSACTION_PREFIX,
+  UploadQualityAccumulator,
+  uploadFindings,
+  uploadQuality,
+} from './quality';
+export {
+  CrossStoreDuplicate,
+  DayLakeQuality,
+  QUALITY_EXAMPLES,
+  QualityReason,
+  ReplacedUpload,
+  TransactionFinding,
+  UploadQuality,
+  UploadQualityRecord,
+} from './quality.schema';
 export {
   amountCents,
   CHANNEL_RE,
