@@ -6,8 +6,8 @@ import {
   StoreDayAccumulator,
   type StoreDayFigures,
   StoreFileReader,
-  UploadQualityAccumulator,
   type UploadQuality,
+  UploadQualityAccumulator,
 } from '@tillflow/core';
 import type { Table } from 'apache-arrow';
 import { tableToIPC } from 'apache-arrow';

@@ -1,6 +1,5 @@
 import type { LateStore, QualityResponse } from './api/quality.schema';
 import type { CanonicalRow } from './canonical-row.schema';
-import type { ReasonCount } from './store-file';
 import {
   type CrossStoreDuplicate,
   type DayLakeQuality,
@@ -10,6 +9,7 @@ import {
   type UploadQuality,
   type UploadQualityRecord,
 } from './quality.schema';
+import type { ReasonCount } from './store-file';
 
 /**
  * What a store file's transaction ids start with before the store id: `TXN-0001-…` for store 0001 (shared/DESIGN.md,
