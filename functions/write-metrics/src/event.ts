@@ -15,7 +15,7 @@ const Upload = {
 };
 
 /** A processed upload: the store-day figures process-upload computed, stored with the upload's quality. */
-export const ProcessedUploadEvent = Type.Object({
+const ProcessedUploadEvent = Type.Object({
   figures: StoreDayFigures,
   rejectedLines: Type.Integer({ minimum: 0 }),
   ...Upload,
@@ -23,7 +23,7 @@ export const ProcessedUploadEvent = Type.Object({
 export type ProcessedUploadEvent = Static<typeof ProcessedUploadEvent>;
 
 /** A store-day file rejected whole (no valid line, unreadable, too large): only its quality is recorded. */
-export const RejectedUploadEvent = Type.Object({
+const RejectedUploadEvent = Type.Object({
   storeId: Type.String({ pattern: STORE_ID_RE.source }),
   date: BusinessDate,
   ...Upload,
