@@ -4,6 +4,7 @@ import type {
   DownloadUrlResponse,
   FilePrefix,
   FilesResponse,
+  QualityResponse,
   RejectionsResponse,
   ReportResponse,
   StoresResponse,
@@ -125,6 +126,10 @@ export class ApiClient {
 
   downloadUrl(key: string): Promise<DownloadUrlResponse> {
     return this.request('GET', '/download-url', { key });
+  }
+
+  quality(date: string): Promise<QualityResponse> {
+    return this.request('GET', '/quality', { date });
   }
 
   report(date: string): Promise<ReportResponse> {

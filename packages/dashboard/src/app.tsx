@@ -4,6 +4,7 @@ import { type DashboardConfig, storeApiKey, storedApiKey } from './config';
 import { ApiContext, useAsync } from './hooks';
 import { Files } from './tabs/files';
 import { Overview } from './tabs/overview';
+import { Quality } from './tabs/quality';
 import { Report } from './tabs/report';
 import { StoreComparison } from './tabs/stores';
 import { Trends } from './tabs/trends';
@@ -13,6 +14,7 @@ const TABS = [
   { id: 'trends', label: 'Trends', short: 'Trends' },
   { id: 'stores', label: 'Store comparison', short: 'Stores' },
   { id: 'files', label: 'Files', short: 'Files' },
+  { id: 'quality', label: 'Quality', short: 'Quality' },
   { id: 'report', label: 'Report', short: 'Report' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -73,6 +75,7 @@ export function App(props: { config: DashboardConfig }) {
         {tab === 'trends' && <Trends stores={stores} />}
         {tab === 'stores' && <StoreComparison dates={dates} stores={stores} />}
         {tab === 'files' && <Files />}
+        {tab === 'quality' && <Quality dates={dates} />}
         {tab === 'report' && <Report dates={dates} />}
       </main>
     </ApiContext.Provider>
