@@ -1,7 +1,7 @@
 import type { DatesResponse, QualityResponse, UploadQualityRecord } from '@tillflow/core';
 import { AsyncView, Badge, Card, Empty, Kpi, SortableTable, storeName } from '../components';
 import { DatePicker } from '../date-picker';
-import { count, dateTime, percent } from '../format';
+import { count, dateTime } from '../format';
 import { type Async, useApi, useAsync, useHashParam } from '../hooks';
 
 /**
@@ -32,6 +32,11 @@ export function Quality(props: { dates: Async<DatesResponse> }) {
   );
 }
 
+/** The share of lines rejected, to two decimals: one bad line in a few thousand is not 0.0%. */
+function rejectedShare(rejected: number, lines: number): string {
+  return lines === 0 ? 'no lines' : `${((rejected / lines) * 100).toFixed(2)}% of lines`;
+}
+
 function QualityDay({ q }: { q: QualityResponse }) {
   const t = q.totals;
   const cross = q.lake?.cross_store_duplicates;
@@ -43,7 +48,7 @@ function QualityDay({ q }: { q: QualityResponse }) {
           name="rejected"
           label="Lines rejected"
           value={count(t.rejected)}
-          note={percent(t.lines === 0 ? null : t.rejected / t.lines)}
+          note={rejectedShare(t.rejected, t.lines)}
         />
         <Kpi name="duplicates" label="Duplicate ids in a file" value={count(t.duplicate_transactions)} />
         <Kpi
@@ -109,7 +114,7 @@ function QualityDay({ q }: { q: QualityResponse }) {
 function StoreStatus({ q }: { q: QualityResponse }) {
   const s = q.stores;
   return (
-    <dl class="facts" data-testid="quality-stores">
+    <dl class="status" data-testid="quality-stores">
       <dt>Reported</dt>
       <dd>
         {s.reported.length} of {s.expected.length} expected
