@@ -10,7 +10,7 @@ import {
 } from '../src/quality';
 import { QUALITY_EXAMPLES, type UploadQualityRecord } from '../src/quality.schema';
 
-const row = (id: string, instant = 1000, method = 'cash'): QualityRow => ({
+const row = (id: string, instant = 1000, method: QualityRow['payment_method'] = 'cash'): QualityRow => ({
   transaction_id: id,
   timestamp_ms: instant,
   payment_method: method,
