@@ -128,7 +128,7 @@ locals {
       ]
     }
     "write-metrics" = {
-      description     = "Stores a store-day's summary in the sales table, replacing an older upload's figures."
+      description     = "Stores a store-day's summary in the sales table, replacing an older upload's figures, and the upload's quality record."
       memory_mb       = 256
       timeout_seconds = 60
       workflows       = ["upload-processor"]
@@ -224,7 +224,7 @@ locals {
       ]
     }
     "calc-product-metrics" = {
-      description     = "Aggregates product figures over every store's Parquet rows of a date."
+      description     = "Aggregates product figures over every store's Parquet rows of a date, and finds transaction ids in more than one store's file."
       memory_mb       = 1024
       timeout_seconds = 240
       workflows       = ["daily-analysis"]
@@ -334,6 +334,12 @@ locals {
           # The day status item's marker of this output: published once per date and revision.
           sid       = "PublicationMarker"
           actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+          resources = [local.sales_table_arn]
+        },
+        {
+          # The day's data-quality items (DAY#<date>: status, uploads, lake finding) for the report's quality section.
+          sid       = "ReadDayQuality"
+          actions   = ["dynamodb:Query"]
           resources = [local.sales_table_arn]
         },
       ]
@@ -519,6 +525,23 @@ locals {
           sid       = "ReadReports"
           actions   = ["s3:GetObject"]
           resources = ["${local.bucket_arn}/reports/*"]
+        },
+      ]
+    }
+    "get-quality" = {
+      description     = "API GET /quality?date=: the day's data quality, from the day's status, upload records and lake finding."
+      memory_mb       = 256
+      timeout_seconds = 10
+      workflows       = []
+      environment = {
+        EXPECTED_STORES      = local.expected_stores_csv
+        CORS_ALLOWED_ORIGINS = local.cors_origins_csv
+      }
+      statements = [
+        {
+          sid       = "QueryDayQuality"
+          actions   = ["dynamodb:Query"]
+          resources = [local.sales_table_arn]
         },
       ]
     }
@@ -857,6 +880,11 @@ locals {
     get-report = {
       route_key = "GET /reports/{date}"
       function  = "get-report"
+      public    = false
+    }
+    get-quality = {
+      route_key = "GET /quality"
+      function  = "get-quality"
       public    = false
     }
     get-health = {

@@ -108,6 +108,7 @@ describe('the function map and functions/', () => {
       'list-files': ['CORS_ALLOWED_ORIGINS'],
       'generate-download-url': ['CORS_ALLOWED_ORIGINS'],
       'get-report': ['CORS_ALLOWED_ORIGINS'],
+      'get-quality': ['CORS_ALLOWED_ORIGINS', 'EXPECTED_STORES'],
       'get-health': ['CORS_ALLOWED_ORIGINS'],
       'get-marketplace-analytics': ['CORS_ALLOWED_ORIGINS'],
       'check-all-stores': ['DAILY_ANALYSIS_STATE_MACHINE_ARN', 'EXPECTED_STORES'],

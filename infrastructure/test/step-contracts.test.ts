@@ -23,8 +23,8 @@ import type { RecommendationsResult } from '../../functions/generate-recommendat
 import type { ReportResult } from '../../functions/generate-report/src/publish-report';
 import type { StoreSummariesResult } from '../../functions/get-store-summaries/src/summaries';
 import type { NoticeResult } from '../../functions/publish-notice/src/notice';
+import type { UploadWrite } from '../../functions/write-metrics/src/record';
 import type { JobOutcome } from '../../packages/analytics/src/jobs';
-import type { SummaryWrite } from '../../packages/aws/src/sales-table';
 import type { DailyAnalysisInput } from '../../packages/aws/src/workflows';
 import type { StoreDayFigures } from '../../packages/core/src/store-summary.schema';
 import { toEventBridge } from '../../packages/local/src/routing/s3-events';
@@ -84,6 +84,17 @@ const figures: StoreDayFigures = {
   top_products: [{ sku: 'SKU-1', name: 'Keychain', units: 9, net_sales: 95 }],
 };
 
+/** An upload's data quality (packages/core/src/quality.schema.ts, UploadQuality). */
+const quality = (lines: number, accepted: number, reason?: string) => ({
+  lines,
+  accepted,
+  rejected: lines - accepted,
+  reasons: lines > accepted ? [{ field: 'quantity', rule: 'minimum', lines: lines - accepted }] : [],
+  duplicate_transactions: { transactions: 0, examples: [] },
+  prefix_mismatches: { transactions: 0, lines: 0, examples: [] },
+  ...(reason ? { reason } : {}),
+});
+
 const processed = {
   status: 'processed',
   sourceKey: UPLOAD_KEY,
@@ -95,6 +106,7 @@ const processed = {
   rejected: 0,
   processedKey: `processed/sales/date=${DATE}/store=0001/store_0001_${DATE}.parquet`,
   figures,
+  quality: quality(6, 6),
 };
 const rejectedWhole = {
   status: 'rejected',
@@ -107,6 +119,19 @@ const rejectedWhole = {
   rejected: 0,
   rejectedKey: `rejected/date=${DATE}/store=0001/store_0001_${DATE}.rejected.json`,
   reason: 'the file is not valid JSON',
+  quality: quality(0, 0, 'the file is not valid JSON'),
+};
+/** A key of no known form: rejected whole, unattributed (no store-day, so no quality record). */
+const rejectedUnattributed = {
+  status: 'rejected',
+  sourceKey: 'uploads/notes.txt',
+  etag: '9b2cf535f27731c974343645a3985328',
+  lines: 0,
+  accepted: 0,
+  rejected: 0,
+  rejectedKey: 'rejected/unattributed/notes.txt.rejected.json',
+  reason: 'not a store file name',
+  quality: quality(0, 0, 'not a store file name'),
 };
 /** A marketplace report (functions/process-upload/src/sources/marketplace.ts, MarketplaceUploadResult). */
 const marketplaceProcessed = {
@@ -136,7 +161,13 @@ const marketplaceRejected = {
 };
 /** A mapped POS export of one store-day (sources/mapped.ts): a store file's result with its source. */
 const mappedProcessed = { ...processed, source: 'kassa', sourceKey: `uploads/kassa/store_0001_${DATE}.csv` };
-const write: SummaryWrite = { replaced: false, stale: false };
+const write: UploadWrite = { replaced: false, stale: false, quality_recorded: true };
+const corrected: UploadWrite = {
+  replaced: true,
+  stale: false,
+  previous: { etag: 'e0', uploaded_at: '2025-10-01T20:00:00Z' },
+  quality_recorded: true,
+};
 const check: CheckResult = {
   date: DATE,
   storeId: '0001',
@@ -174,6 +205,7 @@ const products = {
   files: 1,
   written: true,
   historyCount: 0,
+  cross_store_duplicates: 0,
 };
 const anomalies: AnomalyStepResult = {
   status: 'ok',
@@ -244,8 +276,15 @@ const RESULTS: Record<string, readonly unknown[]> = {
     { status: 'skipped', reason: 'sent-already' },
     { status: 'off' },
   ],
-  'process-upload': [processed, rejectedWhole, marketplaceProcessed, marketplaceRejected, mappedProcessed],
-  'write-metrics': [write],
+  'process-upload': [
+    processed,
+    rejectedWhole,
+    rejectedUnattributed,
+    marketplaceProcessed,
+    marketplaceRejected,
+    mappedProcessed,
+  ],
+  'write-metrics': [write, corrected],
   'check-all-stores': [check],
   'notify-failure': [{ notified: true, messageId: 'm-2' }],
   'get-store-summaries': [summaries(1), summaries(0)],

@@ -2,13 +2,20 @@ import {
   daySeries,
   type FactsRef,
   getObject,
+  putDayLakeQuality,
   putJson,
   putProductMetrics,
   queryProductHistory,
   readFacts,
 } from '@tillflow/aws';
 import { parquetToRows } from '@tillflow/columnar';
-import { type CanonicalRow, ProductDayAccumulator, type ProductDayFigures, processedKey } from '@tillflow/core';
+import {
+  type CanonicalRow,
+  CrossStoreAccumulator,
+  ProductDayAccumulator,
+  type ProductDayFigures,
+  processedKey,
+} from '@tillflow/core';
 
 /** Days of product figures before the date that the trends compare (two weeks, the date included). */
 export const PRODUCT_HISTORY_DAYS = 13;
@@ -23,6 +30,8 @@ export interface ProductMetricsResult {
   /** False when a later revision of the day's analysis had already written its product figures. */
   written: boolean;
   historyCount: number;
+  /** Transaction ids found in more than one store's file of the day (the data-quality finding, `DAY#<date> / QUALITY`). */
+  cross_store_duplicates: number;
 }
 
 /**
@@ -42,7 +51,9 @@ export async function accumulateProducts(
 /**
  * The product figures of the date from the Parquet of every store in the facts document (the stores whose summaries
  * the company figures sum, so that both describe the same stores), stored under `PRODUCTS` / `DATE#<date>` and added
- * to the facts document with the earlier days' figures.
+ * to the facts document with the earlier days' figures. The same read of the day's rows feeds the data-quality check
+ * across files (transaction ids in more than one store's file, CrossStoreAccumulator), stored under
+ * `DAY#<date> / QUALITY`: this is the one step that reads every row of the day, so the check costs no read of its own.
  */
 export async function calcProductMetrics(
   table: string,
@@ -54,14 +65,19 @@ export async function calcProductMetrics(
     queryProductHistory(table, event.date, PRODUCT_HISTORY_DAYS),
   ]);
   const storeIds = facts.stores.map((s) => s.store_id);
+  const crossStore = new CrossStoreAccumulator();
   const today = await accumulateProducts(event.date, storeIds, async (storeId) => {
     const { body } = await getObject(bucket, processedKey({ storeId, date: event.date }));
-    return parquetToRows(body);
+    const rows = parquetToRows(body);
+    crossStore.addStore(storeId, transactionIds(rows));
+    return rows;
   });
+  const lake = crossStore.finish(event.date, event.revision, new Date().toISOString());
   // Days never analysed have no stored figures: the trends skip them.
   const [written] = await Promise.all([
     putProductMetrics(table, today, event.revision),
     putJson(bucket, event.factsKey, { ...facts, products: daySeries(history, today) }),
+    putDayLakeQuality(table, lake),
   ]);
   return {
     factsKey: event.factsKey,
@@ -71,5 +87,10 @@ export async function calcProductMetrics(
     files: storeIds.length,
     written,
     historyCount: history.length,
+    cross_store_duplicates: lake.cross_store_duplicates.transactions,
   };
+}
+
+function* transactionIds(rows: Iterable<CanonicalRow>): Iterable<string> {
+  for (const row of rows) yield row.transaction_id;
 }

@@ -25,6 +25,7 @@ export const handler = defineHandler(
   async (event, { config, logger, lambda }): Promise<ReportResult> => {
     const targets = {
       bucket: config.BUCKET_NAME,
+      table: config.SALES_TABLE,
       topicArn: config.REPORT_TOPIC_ARN,
       expectedStores: config.EXPECTED_STORES,
       email: emailSettings(config.REPORT_EMAIL_RECIPIENTS, config.REPORT_EMAIL_SENDER),

@@ -4,10 +4,11 @@ import {
   publish,
   publishOnce,
   putObject,
+  queryDayQuality,
   readFactsAndInsights,
   sendEmail,
 } from '@tillflow/aws';
-import { reportKeys, ValidationError } from '@tillflow/core';
+import { dayQuality, reportKeys, ValidationError } from '@tillflow/core';
 import type { ReportEvent } from './event';
 import { type Report, renderReport } from './report';
 
@@ -42,6 +43,8 @@ const HTML_ATTRIBUTE_LIMIT_BYTES = 200 * 1024;
 /** Where the report is published and what it says about the stores. */
 export interface ReportTargets {
   bucket: string;
+  /** The sales table: the day's data-quality items. */
+  table: string;
   topicArn: string;
   expectedStores: readonly string[];
   /** Undefined: no email. */
@@ -84,7 +87,10 @@ export async function generateReport(
 
 /** Renders the day's report from its facts and insights (nothing is written). */
 async function renderDay(targets: ReportTargets, event: ReportEvent): Promise<Report> {
-  const { facts, insights } = await readFactsAndInsights(targets.bucket, event);
+  const [{ facts, insights }, stored] = await Promise.all([
+    readFactsAndInsights(targets.bucket, event),
+    queryDayQuality(targets.table, event.date),
+  ]);
   const company = facts.company.find((c) => c.date === event.date);
   if (!company) throw new ValidationError(`the facts of ${event.date} hold no company figures for that date`);
   return renderReport({
@@ -95,6 +101,7 @@ async function renderDay(targets: ReportTargets, event: ReportEvent): Promise<Re
     insights,
     expectedStores: targets.expectedStores,
     reportedStores: facts.stores.map((s) => s.store_id),
+    quality: dayQuality({ date: event.date, ...stored, expectedStores: targets.expectedStores }),
   });
 }
 

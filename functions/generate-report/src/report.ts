@@ -1,5 +1,12 @@
 import { snsSubject } from '@tillflow/aws';
-import { type CompanyDayFigures, escapeHtml, PAYMENT_METHODS, type ProductDayFigures, weekday } from '@tillflow/core';
+import {
+  type CompanyDayFigures,
+  escapeHtml,
+  PAYMENT_METHODS,
+  type ProductDayFigures,
+  type QualityResponse,
+  weekday,
+} from '@tillflow/core';
 import type { DailyInsights, Trend } from '@tillflow/insights';
 
 /** What the report is made of: figures already computed and stored by the workflow, nothing recomputed here. */
@@ -14,7 +21,12 @@ export interface ReportInput {
   expectedStores: readonly string[];
   /** The stores whose figures the company figures sum. */
   reportedStores: readonly string[];
+  /** The day's data quality (dayQuality, as `GET /quality` answers it); the section is left out when absent. */
+  quality?: QualityResponse | undefined;
 }
+
+/** Rejection reasons the report lists by name (the rest are in `GET /quality` and the rejection reports). */
+export const REPORT_QUALITY_REASONS = 5;
 
 export interface Report {
   /** An SNS subject: at most 100 printable ASCII characters. */
@@ -63,7 +75,7 @@ export function storeAttendance(expectedStores: readonly string[], reportedStore
 }
 
 /** A block of the report: a title and its lines, rendered as text and as HTML alike. */
-interface Section {
+export interface Section {
   title: string;
   /** Rows of cells; a row of one cell is a sentence. */
   rows: string[][];
@@ -96,6 +108,7 @@ export function renderReport(input: ReportInput): Report {
       empty: 'None: every store is within its usual range, or has too little history to judge.',
     },
     trendSection(insights.trends),
+    ...(input.quality ? [qualitySection(input.quality)] : []),
     {
       title: `Recommendations (${insights.recommendations.length})`,
       rows: insights.recommendations.map((r) => [`[${r.priority}]`, `${r.action} ${r.rationale}`.trim()]),
@@ -162,6 +175,40 @@ function productSection(products: ProductDayFigures | undefined): Section {
     ]),
     empty: 'No product sold.',
   };
+}
+
+/**
+ * Data quality (docs/operations.md "Data quality"): uploads and corrections, lines rejected and the main reasons,
+ * duplicate transaction ids within and across files, store-prefix mismatches, late and missing stores.
+ */
+export function qualitySection(quality: QualityResponse): Section {
+  const t = quality.totals;
+  const rows = [
+    ['Uploads', `${count(t.uploads)} (${count(t.files_rejected)} rejected whole, ${count(t.corrections)} corrections)`],
+    ['Lines accepted', `${count(t.accepted)} of ${count(t.lines)}`],
+    ['Lines rejected', `${count(t.rejected)} (${share(t.rejected, t.lines)})`],
+  ];
+  for (const r of t.reasons.slice(0, REPORT_QUALITY_REASONS)) {
+    rows.push([`  ${r.field} ${r.rule}`, `${count(r.lines)} lines`]);
+  }
+  rows.push(['Duplicate ids within a file', count(t.duplicate_transactions)]);
+  const cross = quality.lake?.cross_store_duplicates;
+  rows.push([
+    "Ids in more than one store's file",
+    cross === undefined
+      ? 'not checked yet'
+      : `${count(cross.transactions)}${cross.examples.length > 0 ? ` (${cross.examples.map((e) => `${e.transaction_id}: ${e.stores.join('+')}`).join(', ')})` : ''}`,
+  ]);
+  rows.push([
+    'Store prefix mismatches',
+    `${count(t.prefix_mismatches.transactions)} transactions (${count(t.prefix_mismatches.lines)} lines)`,
+  ]);
+  rows.push([
+    'Late stores',
+    quality.stores.late.map((l) => `${l.store_id} (${l.first_upload_at})`).join(', ') || 'none',
+  ]);
+  rows.push(['Missing stores', quality.stores.missing.join(', ') || 'none']);
+  return { title: 'Data quality', rows };
 }
 
 function trendSection(trends: readonly Trend[]): Section {

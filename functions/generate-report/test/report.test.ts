@@ -1,4 +1,4 @@
-import { escapeHtml, type ProductDayFigures, summarizeCompany } from '@tillflow/core';
+import { dayQuality, escapeHtml, type ProductDayFigures, summarizeCompany } from '@tillflow/core';
 import { createStatisticalProvider, type DailyInsights } from '@tillflow/insights';
 import { beforeAll, describe, expect, it } from 'vitest';
 // Store figures of the insights package's series: one transaction per 25.00, cash 30%, debit 20%, mobile 10%.
@@ -130,5 +130,45 @@ describe('storeAttendance and escapeHtml', () => {
 
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+  });
+});
+
+describe('the data-quality section', () => {
+  const quality = dayQuality({
+    date: '2025-10-29',
+    uploads: [
+      {
+        store_id: '0001',
+        date: '2025-10-29',
+        source_key: 'uploads/store_0001_2025-10-29.json',
+        etag: 'e1',
+        uploaded_at: '2025-10-29T22:00:00Z',
+        status: 'processed',
+        lines: 40,
+        accepted: 37,
+        rejected: 3,
+        reasons: [{ field: 'quantity', rule: 'minimum', lines: 3 }],
+        duplicate_transactions: { transactions: 2, examples: ['TXN-0001-1', 'TXN-0001-7'] },
+        prefix_mismatches: { transactions: 1, lines: 4, examples: ['TXN-0009-1'] },
+      },
+    ],
+    status: { reported_stores: ['0001'], analysis_claimed_at: '2025-10-29T21:00:00Z', analysis_revision: 2 },
+    expectedStores: ['0001', '0002'],
+    lake: undefined,
+  });
+
+  it('is left out without quality figures, and gives each figure with them', () => {
+    expect(renderReport(input()).text).not.toContain('DATA QUALITY');
+    const { text, html } = renderReport({ ...input(), quality });
+    expect(text).toMatch(/DATA QUALITY\n/);
+    expect(text).toMatch(/Lines accepted\s+37 of 40\n/);
+    expect(text).toMatch(/Lines rejected\s+3 \(7\.5%\)\n/);
+    expect(text).toMatch(/quantity minimum\s+3 lines\n/);
+    expect(text).toMatch(/Duplicate ids within a file\s+2\n/);
+    expect(text).toMatch(/Ids in more than one store's file\s+not checked yet\n/);
+    expect(text).toMatch(/Store prefix mismatches\s+1 transactions \(4 lines\)\n/);
+    expect(text).toMatch(/Late stores\s+0001 \(2025-10-29T22:00:00Z\)\n/);
+    expect(text).toMatch(/Missing stores\s+0002\n/);
+    expect(html).toContain('<h2>Data quality</h2>');
   });
 });

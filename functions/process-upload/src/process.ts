@@ -7,7 +7,9 @@ import {
   rejectionReport,
   type StoreDay,
   type StoreDayFigures,
+  type UploadQuality,
   unattributedRejectedKey,
+  uploadQuality,
   ValidationError,
 } from '@tillflow/core';
 import type { UploadEvent } from './event';
@@ -25,6 +27,8 @@ interface UploadCounts {
   rejectedKey: string;
   /** Rejected lines by the field at fault (see `rejectedByField`), for the metrics. */
   rejectedByField?: Record<string, number>;
+  /** The upload's data quality (uploadQuality, packages/core/src/quality.ts), which write-metrics records. */
+  quality: UploadQuality;
 }
 
 /**
@@ -87,6 +91,7 @@ export async function processUpload(event: UploadEvent, bucket: string, maxBytes
     rejected: result.log.total,
     ...(result.log.total > 0 ? { rejectedByField: rejectedByField(result.log.reasons()) } : {}),
   };
+  const quality = uploadQuality(counts, result.log.reasons(), result.findings);
   if (result.log.total > 0) {
     await putRejectionReport(bucket, rejectKey, rejectionReport({ key: event.key, etag }, result, result.log));
   } else {
@@ -100,6 +105,7 @@ export async function processUpload(event: UploadEvent, bucket: string, maxBytes
       ...storeDay,
       rejectedKey: rejectKey,
       reason: 'no line of the file is valid',
+      quality: { ...quality, reason: 'no line of the file is valid' },
     };
   }
   const parquetKey = processedKey(storeDay);
@@ -111,6 +117,7 @@ export async function processUpload(event: UploadEvent, bucket: string, maxBytes
     processedKey: parquetKey,
     ...(result.log.total > 0 ? { rejectedKey: rejectKey } : {}),
     figures: result.figures,
+    quality,
   };
 }
 
@@ -125,5 +132,6 @@ async function rejectWhole(bucket: string, event: UploadEvent, key: string, reas
     rejected: 0,
     rejectedKey: key,
     reason,
+    quality: uploadQuality({ lines: 0, accepted: 0, rejected: 0, reason }, []),
   };
 }

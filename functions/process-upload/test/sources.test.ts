@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parquetToMarketplaceRows, parquetToRows } from '@tillflow/columnar';
 import { MARKETPLACE_COLUMNS } from '@tillflow/core';
 import { type Platform, startTestPlatform } from '@tillflow/local';
@@ -277,6 +278,26 @@ describe('a mapped POS export', () => {
     );
     expect(item.Item?.net_sales?.N).toBe('2475.61');
     expect(item.Item?.transactions?.N).toBe('2');
+    // Its quality record, as a store file's: 4 of 7 lines rejected, one reason each; B-1 and B-2 do not have the
+    // store file's TXN-0004- prefix (data_integrity's store_prefix_mismatch flags them the same way).
+    const records = await platform.documentClient().send(
+      new QueryCommand({
+        TableName: platform.tables.sales,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': 'DAY#2025-10-29', ':sk': 'UPLOAD#0004#' },
+      }),
+    );
+    expect(records.Items).toEqual([
+      expect.objectContaining({
+        status: 'processed',
+        lines: 7,
+        accepted: 3,
+        rejected: 4,
+        reasons: expect.arrayContaining([{ field: 'Zahlart', rule: 'enum', lines: 1 }]),
+        duplicate_transactions: { transactions: 0, examples: [] },
+        prefix_mismatches: { transactions: 2, lines: 3, examples: ['B-1', 'B-2'] },
+      }),
+    ]);
   });
 
   it.each([

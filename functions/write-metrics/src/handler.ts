@@ -1,9 +1,11 @@
-import { defineHandler, Env, putStoreSummary, recordStoreInIndex, type SummaryWrite } from '@tillflow/aws';
+import { defineHandler, Env } from '@tillflow/aws';
 import { WriteMetricsEvent } from './event';
+import { recordUpload, type UploadWrite } from './record';
 
 /**
- * Stores the store-day summary in DynamoDB. A corrected upload replaces the figures; an older version delivered late
- * does not (see putStoreSummary). The store index (`GET /stores`) learns the store's day too.
+ * Stores the store-day summary in DynamoDB and the upload's quality record. A corrected upload replaces the figures;
+ * an older version delivered late does not (see putStoreSummary). The store index (`GET /stores`) learns the store's
+ * day too. A store-day file rejected whole has its quality recorded only.
  */
 export const handler = defineHandler(
   {
@@ -12,20 +14,9 @@ export const handler = defineHandler(
     event: WriteMetricsEvent,
     correlationId: (e) => `${e.sourceKey}#${e.etag}`,
   },
-  async (event, { config, logger }): Promise<SummaryWrite> => {
-    const result = await putStoreSummary(
-      config.SALES_TABLE,
-      {
-        ...event.figures,
-        source_key: event.sourceKey,
-        source_etag: event.etag,
-        rejected_lines: event.rejectedLines,
-        updated_at: event.eventTime,
-      },
-      event.sequencer,
-    );
-    if (!result.stale) await recordStoreInIndex(config.SALES_TABLE, event.figures.store_id, event.figures.date);
-    logger.info('store summary written', { ...result });
+  async (event, { config, logger }): Promise<UploadWrite> => {
+    const result = await recordUpload(config.SALES_TABLE, event);
+    logger.info('upload recorded', { ...result });
     return result;
   },
 );

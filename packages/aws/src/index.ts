@@ -32,6 +32,7 @@ export * from './idempotency';
 export * from './lake';
 export * from './observability';
 export * from './publications';
+export { putDayLakeQuality, putUploadQuality, queryDayQuality, type StoredDayQuality } from './quality-table';
 export * from './s3';
 export * from './sales-table';
 export * from './ses';

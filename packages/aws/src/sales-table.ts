@@ -16,6 +16,8 @@ export interface SummaryWrite {
   replaced: boolean;
   /** True when a newer version of the file had already been written, so this one was not. */
   stale: boolean;
+  /** The version this upload replaced, when it replaced one: its ETag and upload time (`updated_at`). */
+  previous?: { etag: string; uploaded_at: string };
 }
 
 /**
@@ -36,7 +38,8 @@ export async function putStoreSummary(table: string, summary: StoreSummary, sequ
       }),
     );
     const old = out.Attributes as Partial<StoreSummary> | undefined;
-    return { replaced: Boolean(old && old.source_etag !== summary.source_etag), stale: false };
+    if (!old?.source_etag || old.source_etag === summary.source_etag) return { replaced: false, stale: false };
+    return { replaced: true, stale: false, previous: { etag: old.source_etag, uploaded_at: String(old.updated_at) } };
   } catch (error) {
     if (isConditionalCheckFailed(error)) return { replaced: false, stale: true };
     throw error;
@@ -86,7 +89,8 @@ export interface DayStatus {
   reanalysis_requested_by?: string;
 }
 
-function toDayStatus(date: string, item: Record<string, unknown> | undefined): DayStatus {
+/** The day's status of a stored item (its string set as a sorted list); also read by queryDayQuality. */
+export function toDayStatus(date: string, item: Record<string, unknown> | undefined): DayStatus {
   const reported = item?.reported_stores;
   const text = (name: keyof DayStatus) => (typeof item?.[name] === 'string' ? { [name]: item[name] as string } : {});
   return {

@@ -5,6 +5,8 @@ import {
   StoreDayAccumulator,
   type StoreDayFigures,
   StoreFileReader,
+  type UploadQuality,
+  UploadQualityAccumulator,
 } from '@tillflow/core';
 import { CanonicalParquetWriter } from './parquet-encoder';
 
@@ -26,6 +28,8 @@ export interface ConvertedStoreFile {
   lines: number;
   accepted: number;
   log: RejectionLog;
+  /** Duplicate transaction ids and store-prefix mismatches among the accepted rows (UploadQualityAccumulator). */
+  findings: Pick<UploadQuality, 'duplicate_transactions' | 'prefix_mismatches'>;
   /** Passes over the source: 2 when a transaction mixing payment methods was found (see StoreFileEnd.mixed). */
   passes: number;
 }
@@ -73,12 +77,14 @@ async function convertPass(
 ): Promise<{ result: ConvertedStoreFile; mixed?: undefined } | { result?: undefined; mixed: ReadonlySet<string> }> {
   const log = new RejectionLog(options.reportLines);
   const figures = new StoreDayAccumulator();
+  const quality = new UploadQualityAccumulator(storeDay.storeId);
   const writer = new CanonicalParquetWriter({ rowGroupRows: options.rowGroupRows });
   const reader = new StoreFileReader(
     storeDay,
     {
       row(row, firstOfTransaction) {
         figures.add(row, firstOfTransaction);
+        quality.add(row);
         writer.add(row);
       },
       reject: (line) => log.add(line),
@@ -117,6 +123,7 @@ async function convertPass(
       lines: end.lines,
       accepted,
       log,
+      findings: quality.findings(),
       passes: 1,
     },
   };

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import * as Type from 'typebox/type';
 import { STORE_ID_RE } from './keys';
+import { TRANSACTION_PREFIX } from './quality';
 import { CHANNEL_RE } from './sources/marketplace';
 
 /** The longest range an operation takes: a year (a leap year's 366 days), what one job function reads comfortably. */
@@ -112,7 +113,7 @@ export const DataIntegrityParameters = Type.Object(
     ...Range,
     transaction_prefix: Type.String({
       pattern: '^[A-Za-z0-9_]{1,16}-$',
-      default: 'TXN-',
+      default: TRANSACTION_PREFIX,
       description: 'what a transaction id starts with before its store id (store files: TXN-<store>-…)',
     }),
   },

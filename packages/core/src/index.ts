@@ -41,6 +41,7 @@ export {
   fileListing,
   HealthResponse,
   InsightSeverity,
+  LateStore,
   LimitParameter,
   MarketplaceAnalyticsResponse,
   MarketplaceQuery,
@@ -54,6 +55,8 @@ export {
   type ProductChange,
   ProductTrend,
   productTrends,
+  QualityQuery,
+  QualityResponse,
   RejectedRecord,
   RejectionsQuery,
   RejectionsResponse,
@@ -91,6 +94,28 @@ export * from './order';
 export * from './product-metrics';
 export * from './product-metrics.schema';
 export * from './publication';
+export {
+  CrossStoreAccumulator,
+  type DayQualityInput,
+  dayQuality,
+  hasStorePrefix,
+  NO_FINDINGS,
+  type QualityRow,
+  TRANSACTION_PREFIX,
+  UploadQualityAccumulator,
+  uploadFindings,
+  uploadQuality,
+} from './quality';
+export {
+  CrossStoreDuplicate,
+  DayLakeQuality,
+  QUALITY_EXAMPLES,
+  QualityReason,
+  ReplacedUpload,
+  TransactionFinding,
+  UploadQuality,
+  UploadQualityRecord,
+} from './quality.schema';
 export {
   amountCents,
   CHANNEL_RE,

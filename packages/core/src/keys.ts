@@ -106,6 +106,23 @@ export function dayStatusKey(date: string): TableKey {
   return { PK: `DAY#${date}`, SK: 'STATUS' };
 }
 
+/** The day's data-quality finding over the lake (`DAY#<date> / QUALITY`), written by the daily analysis. */
+export function dayQualityKey(date: string): TableKey {
+  return { PK: `DAY#${date}`, SK: 'QUALITY' };
+}
+
+/** The sort key prefix of the day's upload quality records: `DAY#<date>` then `UPLOAD#…` (uploadQualityKey). */
+export const UPLOAD_QUALITY_PREFIX = 'UPLOAD#';
+
+/**
+ * One upload's quality record (`DAY#<date> / UPLOAD#<store>#<uploaded_at>#<etag>`): in the day's partition with its
+ * status and lake finding, so that `GET /quality` is one Query; one item per version of a file, so a correction
+ * keeps the record of the version it replaced.
+ */
+export function uploadQualityKey(storeId: string, date: string, uploadedAt: string, etag: string): TableKey {
+  return { PK: `DAY#${date}`, SK: `${UPLOAD_QUALITY_PREFIX}${storeId}#${uploadedAt}#${etag}` };
+}
+
 /**
  * A store's entry in the store index (`STORES` / `STORE#<id>`): one item per store with its last reported day, so
  * that the list of stores is one Query of one partition rather than a scan of every store's partition.

@@ -9,6 +9,7 @@ import type {
   FilesResponse,
   MarketplaceAnalyticsResponse,
   MarketplaceReportsResponse,
+  QualityResponse,
   RejectionsResponse,
   ReportResponse,
   StoresResponse,
@@ -131,6 +132,10 @@ export class ApiClient {
 
   downloadUrl(key: string): Promise<DownloadUrlResponse> {
     return this.request('GET', '/download-url', { key });
+  }
+
+  quality(date: string): Promise<QualityResponse> {
+    return this.request('GET', '/quality', { date });
   }
 
   report(date: string): Promise<ReportResponse> {

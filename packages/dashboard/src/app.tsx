@@ -5,6 +5,7 @@ import { ApiContext, useAsync } from './hooks';
 import { lazy } from './lazy';
 import { Files } from './tabs/files';
 import { Overview } from './tabs/overview';
+import { Quality } from './tabs/quality';
 import { Report } from './tabs/report';
 import { StoreComparison } from './tabs/stores';
 import { Trends } from './tabs/trends';
@@ -19,6 +20,7 @@ const TABS = [
   { id: 'files', label: 'Files', short: 'Files' },
   { id: 'marketplace', label: 'Marketplace', short: 'Market' },
   { id: 'jobs', label: 'Jobs', short: 'Jobs' },
+  { id: 'quality', label: 'Quality', short: 'Quality' },
   { id: 'report', label: 'Report', short: 'Report' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -81,6 +83,7 @@ export function App(props: { config: DashboardConfig }) {
         {tab === 'files' && <Files />}
         {tab === 'marketplace' && <Marketplace />}
         {tab === 'jobs' && <Jobs dates={dates} stores={stores} />}
+        {tab === 'quality' && <Quality dates={dates} />}
         {tab === 'report' && <Report dates={dates} />}
       </main>
     </ApiContext.Provider>

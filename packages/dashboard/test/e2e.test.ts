@@ -1,7 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AnalyticsResponse, DatesResponse, FilesResponse, RejectionsResponse } from '@tillflow/core';
+import type {
+  AnalyticsResponse,
+  DatesResponse,
+  FilesResponse,
+  QualityResponse,
+  RejectionsResponse,
+} from '@tillflow/core';
 import { DASHBOARD_DIR, type Platform, REPO_ROOT, startTestPlatform, uploadStoreFiles } from '@tillflow/local';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import PostalMime from 'postal-mime';
@@ -416,11 +422,32 @@ describe('the dashboard in Chromium', () => {
       expect(overflow, `the emails at ${viewport.width} px are wider than the screen`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(SHOTS, `report-mail-${viewport.name}.png`) });
     }
+  it("shows a day's data quality as GET /quality answers it", async () => {
+    const date = '2025-10-28';
+    const expected = await apiGet<QualityResponse>(`/quality?date=${date}`);
+    expect(expected.totals.rejected).toBeGreaterThan(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await openTab(page, `#/quality?date=${date}`);
+    const kpi = async (name: string) => shownNumber(await page.locator(`[data-kpi="${name}"] .kpi-value`).innerText());
+    await expect.poll(() => kpi('lines')).toBe(expected.totals.lines);
+    expect(await kpi('rejected')).toBe(expected.totals.rejected);
+    expect(await kpi('duplicates')).toBe(expected.totals.duplicate_transactions);
+    expect(await kpi('cross_store')).toBe(expected.lake?.cross_store_duplicates.transactions);
+    expect(await kpi('prefix')).toBe(expected.totals.prefix_mismatches.transactions);
+    expect(await kpi('corrections')).toBe(expected.totals.corrections);
+    const reasons = page.locator('[data-testid="quality-reasons"] tbody tr');
+    expect(await reasons.count()).toBe(expected.totals.reasons.length);
+    for (const r of expected.totals.reasons) {
+      const row = page.locator(`[data-testid="quality-reasons"] tr[data-row="${r.field}/${r.rule}"]`);
+      expect(shownNumber(await row.locator('td[data-col="lines"]').innerText())).toBe(r.lines);
+    }
+    expect(await page.locator('[data-testid="quality-uploads"] tbody tr').count()).toBe(expected.uploads.length);
+    await page.screenshot({ path: join(SHOTS, 'quality-day-desktop.png'), fullPage: true });
     await page.close();
   });
 
   it('renders every tab without errors at desktop and phone width, and saves a screenshot of each', async () => {
-    const tabs = ['overview', 'trends', 'stores', 'files', 'marketplace', 'jobs', 'report'];
+    const tabs = ['overview', 'trends', 'stores', 'files', 'marketplace', 'jobs', 'quality', 'report'];
     for (const viewport of VIEWPORTS) {
       const page = await browser.newPage({ viewport: { width: viewport.width, height: viewport.height } });
       const errors: string[] = [];

@@ -46,7 +46,8 @@ export async function finalState(platform: Platform): Promise<FinalState> {
     const page = await platform
       .documentClient()
       .send(new ScanCommand({ TableName: platform.tables.sales, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    for (const item of page.Items ?? []) items[`${item.PK} ${item.SK}`] = normalise(item);
+    // Keys normalised too: an upload's quality record has its upload time in its sort key.
+    for (const item of page.Items ?? []) items[normalise(`${item.PK} ${item.SK}`) as string] = normalise(item);
     start = page.LastEvaluatedKey;
   } while (start);
 

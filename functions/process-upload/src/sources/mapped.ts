@@ -15,6 +15,9 @@ import {
   type StoreDay,
   type StoreDayFigures,
   summarizeStoreDay,
+  type UploadQuality,
+  uploadFindings,
+  uploadQuality,
   validateRecords,
 } from '@tillflow/core';
 import type { UploadEvent } from '../event';
@@ -40,6 +43,8 @@ export type MappedUploadResult =
       rejectedKey?: string;
       /** The store-day's figures (the store file path computes the same in its pass), for write-metrics. */
       figures: StoreDayFigures;
+      /** The upload's data quality, as a store file's. */
+      quality: UploadQuality;
     }
   | {
       status: 'rejected';
@@ -53,6 +58,7 @@ export type MappedUploadResult =
       rejected: number;
       rejectedKey: string;
       reason: string;
+      quality: UploadQuality;
     };
 
 /**
@@ -79,7 +85,8 @@ export async function processMapped(
   const rejectWhole = async (etag: string, reason: string): Promise<MappedUploadResult> => {
     await putWholeRejection(bucket, rejectKey, { sourceKey: event.key, etag }, reason);
     const base = { source, sourceKey: event.key, etag, ...storeDay };
-    return { status: 'rejected', ...base, lines: 0, accepted: 0, rejected: 0, rejectedKey: rejectKey, reason };
+    const quality = uploadQuality({ lines: 0, accepted: 0, rejected: 0, reason }, []);
+    return { status: 'rejected', ...base, lines: 0, accepted: 0, rejected: 0, rejectedKey: rejectKey, reason, quality };
   };
   if (event.size !== undefined && event.size > maxBytes) {
     return rejectWhole(event.etag, `the file is ${event.size} bytes, over the limit of ${maxBytes}`);
@@ -102,6 +109,7 @@ export async function processMapped(
   }
   const { rows, rejections, lines } = read;
   const base = { source, ...src, ...storeDay };
+  const counts = { lines, accepted: rows.length, rejected: rejections.total };
   if (rejections.total > 0)
     await putRejectionReport(bucket, rejectKey, csvRejectionReport(src, { lines, accepted: rows.length }, rejections));
   else await deleteObject(bucket, rejectKey);
@@ -115,6 +123,7 @@ export async function processMapped(
       rejected: rejections.total,
       rejectedKey: rejectKey,
       reason,
+      quality: uploadQuality({ ...counts, reason }, rejections.reasons()),
     };
   }
   const parquetKey = processedKey(storeDay);
@@ -128,6 +137,7 @@ export async function processMapped(
     processedKey: parquetKey,
     ...(rejections.total > 0 ? { rejectedKey: rejectKey } : {}),
     figures: summarizeStoreDay(storeDay.storeId, storeDay.date, rows),
+    quality: uploadQuality(counts, rejections.reasons(), uploadFindings(storeDay.storeId, rows)),
   };
 }
 

@@ -50,6 +50,7 @@ export {
   storeDayOfKey,
 } from './object-keys';
 export { type OpenApiOptions, openApiDocument } from './openapi';
+export { LateStore, QualityQuery, QualityResponse } from './quality.schema';
 export { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 export { API_ROUTE_SPECS, type ApiResponseSpec, type ApiRouteSpec } from './routes';
 export {

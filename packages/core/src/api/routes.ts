@@ -19,6 +19,7 @@ import {
   MarketplaceReportsQuery,
   MarketplaceReportsResponse,
 } from './marketplace.schema';
+import { QualityQuery, QualityResponse } from './quality.schema';
 import { ReportPath, ReportQuery, ReportResponse } from './report.schema';
 import { TrendsQuery, TrendsResponse } from './trends.schema';
 import { UploadRequest, UploadUrlResponse } from './uploads.schema';
@@ -198,6 +199,21 @@ export const API_ROUTE_SPECS: readonly ApiRouteSpec[] = [
       200: { description: 'the report', schema: ReportResponse, alternatives: ['text/plain', 'text/html'] },
       400: badRequest,
       404: notFound('the day has no report'),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/quality',
+    operationId: 'getQuality',
+    summary:
+      "The day's data quality: lines accepted and rejected by reason, duplicate transaction ids within and across files, store-prefix mismatches, corrections, late and missing stores, every upload",
+    handler: 'get-quality',
+    query: QualityQuery,
+    authorized: true,
+    responses: {
+      200: { description: "the day's data quality", schema: QualityResponse },
+      400: badRequest,
+      404: notFound('nothing was uploaded for that date'),
     },
   },
   {
