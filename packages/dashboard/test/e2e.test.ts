@@ -422,6 +422,9 @@ describe('the dashboard in Chromium', () => {
       expect(overflow, `the emails at ${viewport.width} px are wider than the screen`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(SHOTS, `report-mail-${viewport.name}.png`) });
     }
+    await page.close();
+  });
+
   it("shows a day's data quality as GET /quality answers it", async () => {
     const date = '2025-10-28';
     const expected = await apiGet<QualityResponse>(`/quality?date=${date}`);
