@@ -106,7 +106,10 @@ describe('tillflow report', () => {
 });
 
 describe('npm start and the dashboard', () => {
-  const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs'].flatMap((server) => [`--${server}-port`, '0']);
+  const FREE_PORTS = ['api', 's3', 'dynamodb', 'sfn', 'sns', 'logs', 'ses'].flatMap((server) => [
+    `--${server}-port`,
+    '0',
+  ]);
   const FIXTURES = join(here, 'fixtures');
   const FIXTURE_CODE = [
     '--functions-dir',
