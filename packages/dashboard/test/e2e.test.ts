@@ -392,6 +392,8 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('lists the emails the local platform sent in the Report tab, and shows the chosen one as its HTML', async () => {
+    // A job run by an earlier test sends its completion email after the job shows SUCCEEDED: let it arrive first.
+    await platform.waitForIdle();
     const sent = platform.emails();
     expect(sent.length).toBeGreaterThan(0);
     const newest = sent.at(-1) as (typeof sent)[number];
