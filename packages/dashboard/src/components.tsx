@@ -109,6 +109,16 @@ export interface Column<Row> {
   numeric?: boolean;
 }
 
+/** A numeric column: sorted on `value`, shown through `show` (an amount, a count, a percentage). */
+export function numberColumn<Row>(
+  key: string,
+  label: string,
+  value: (row: Row) => number,
+  show: (v: number) => string,
+): Column<Row> {
+  return { key, label, value, render: (row) => show(value(row)), numeric: true };
+}
+
 /** A table whose column headers sort it (click again to reverse); rows carry `data-row` for tests and links. */
 export function SortableTable<Row>(props: {
   rows: readonly Row[];

@@ -2,7 +2,7 @@ import type { MarketplaceAnalyticsResponse, MarketplaceReportEntry } from '@till
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { type ApiClient, ApiRequestError } from '../api';
-import { AsyncView, Badge, Card, ChartView, type Column, Empty, Kpi, SortableTable } from '../components';
+import { AsyncView, Badge, Card, ChartView, type Column, Empty, Kpi, numberColumn, SortableTable } from '../components';
 import { count, dateTime, moneyIn, percent } from '../format';
 import { useApi, useAsync, useHashParam } from '../hooks';
 import { colour } from '../palette';
@@ -17,6 +17,7 @@ type Figures = MarketplaceAnalyticsResponse['data'];
 type Region = Figures['regional_analytics'][number];
 type Category = Figures['category_performance'][number];
 type Month = Figures['monthly_trends'][number];
+type FulfilmentRow = { name: 'Amazon' | 'Merchant' } & Figures['kpis']['fulfilment']['Amazon'];
 
 /**
  * The Marketplace tab: the uploaded marketplace order reports (upload one here), and the chosen report's KPIs, top
@@ -159,27 +160,9 @@ function ReportFigures({ answer }: { answer: MarketplaceAnalyticsResponse }) {
                 initialSort={{ key: 'revenue', descending: true }}
                 columns={[
                   { key: 'state', label: 'State', value: (r) => r.state },
-                  {
-                    key: 'revenue',
-                    label: 'Revenue',
-                    value: (r) => r.revenue,
-                    render: (r) => amount(r.revenue),
-                    numeric: true,
-                  },
-                  {
-                    key: 'orders',
-                    label: 'Orders',
-                    value: (r) => r.orders,
-                    render: (r) => count(r.orders),
-                    numeric: true,
-                  },
-                  {
-                    key: 'quantity',
-                    label: 'Qty',
-                    value: (r) => r.quantity,
-                    render: (r) => count(r.quantity),
-                    numeric: true,
-                  },
+                  numberColumn('revenue', 'Revenue', (r) => r.revenue, amount),
+                  numberColumn('orders', 'Orders', (r) => r.orders, count),
+                  numberColumn('quantity', 'Qty', (r) => r.quantity, count),
                 ]}
               />
             </>
@@ -187,27 +170,15 @@ function ReportFigures({ answer }: { answer: MarketplaceAnalyticsResponse }) {
         </Card>
         <Card title="Fulfilment">
           <ChartView config={charts.fulfilment} height={220} label="revenue by fulfilment" />
-          <SortableTable
+          <SortableTable<FulfilmentRow>
             rows={(['Amazon', 'Merchant'] as const).map((f) => ({ name: f, ...kpis.fulfilment[f] }))}
             rowKey={(r) => r.name}
             testId="marketplace-fulfilment"
             columns={[
               { key: 'name', label: 'Fulfilment', value: (r) => r.name },
-              {
-                key: 'revenue',
-                label: 'Revenue',
-                value: (r) => r.revenue,
-                render: (r) => amount(r.revenue),
-                numeric: true,
-              },
-              { key: 'orders', label: 'Orders', value: (r) => r.orders, render: (r) => count(r.orders), numeric: true },
-              {
-                key: 'share',
-                label: 'Share',
-                value: (r) => r.revenue_share_pct,
-                render: (r) => percent(r.revenue_share_pct),
-                numeric: true,
-              },
+              numberColumn('revenue', 'Revenue', (r) => r.revenue, amount),
+              numberColumn('orders', 'Orders', (r) => r.orders, count),
+              numberColumn('share', 'Share', (r) => r.revenue_share_pct, percent),
             ]}
           />
         </Card>
@@ -230,21 +201,9 @@ function ReportFigures({ answer }: { answer: MarketplaceAnalyticsResponse }) {
           testId="marketplace-months"
           columns={[
             { key: 'month', label: 'Month', value: (r) => r.month },
-            {
-              key: 'revenue',
-              label: 'Revenue',
-              value: (r) => r.revenue,
-              render: (r) => amount(r.revenue),
-              numeric: true,
-            },
-            { key: 'orders', label: 'Orders', value: (r) => r.orders, render: (r) => count(r.orders), numeric: true },
-            {
-              key: 'quantity',
-              label: 'Qty',
-              value: (r) => r.quantity,
-              render: (r) => count(r.quantity),
-              numeric: true,
-            },
+            numberColumn('revenue', 'Revenue', (r) => r.revenue, amount),
+            numberColumn('orders', 'Orders', (r) => r.orders, count),
+            numberColumn('quantity', 'Qty', (r) => r.quantity, count),
           ]}
         />
       </Card>
@@ -254,16 +213,10 @@ function ReportFigures({ answer }: { answer: MarketplaceAnalyticsResponse }) {
 
 const CATEGORY_COLUMNS = (amount: (v: number) => string): Column<Category>[] => [
   { key: 'category', label: 'Category', value: (r) => r.category },
-  { key: 'revenue', label: 'Revenue', value: (r) => r.revenue, render: (r) => amount(r.revenue), numeric: true },
-  { key: 'quantity', label: 'Qty', value: (r) => r.quantity, render: (r) => count(r.quantity), numeric: true },
-  { key: 'orders', label: 'Orders', value: (r) => r.orders, render: (r) => count(r.orders), numeric: true },
-  {
-    key: 'average_order_value',
-    label: 'AOV',
-    value: (r) => r.average_order_value,
-    render: (r) => amount(r.average_order_value),
-    numeric: true,
-  },
+  numberColumn('revenue', 'Revenue', (r) => r.revenue, amount),
+  numberColumn('quantity', 'Qty', (r) => r.quantity, count),
+  numberColumn('orders', 'Orders', (r) => r.orders, count),
+  numberColumn('average_order_value', 'AOV', (r) => r.average_order_value, amount),
 ];
 
 /** `₹1.2M` for chart axes, in the report's currency. */
